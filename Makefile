@@ -1,0 +1,42 @@
+# Two commands do everything on a machine that has only python3: `make demo`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install demo serve test lint format migrate
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+
+## make demo: install, migrate (SQLite unless DATABASE_URL is set), load the demo, serve.
+demo: migrate
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
+	@echo
+	@echo "  The Amazon Rekognition case: http://$(HOST)/controversies/amazon-rekognition/"
+	@echo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST)
+
+serve: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST)
+
+## make test: the whole suite (uses DATABASE_URL / REDIS_URL when they are set).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,30 @@
+"""Reads for the public pages. Each returns everything a page needs in a fixed number of
+queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from controversies.models import Controversy, Event, EventActor, EventSource
+
+
+def timeline_events(controversy: Controversy) -> QuerySet[Event]:
+    """The controversy's events in date order with their actors and numbered sources."""
+    return controversy.events.order_by("occurred_on", "id").prefetch_related(
+        Prefetch(
+            "event_actors",
+            queryset=EventActor.objects.select_related("organization").order_by("id"),
+        ),
+        Prefetch(
+            "citations",
+            queryset=EventSource.objects.select_related("source").order_by("position", "id"),
+        ),
+    )
+
+
+def controversy_get(slug: str) -> Controversy:
+    """The controversy with its companies, products and topics, or a 404."""
+    return get_object_or_404(
+        Controversy.objects.prefetch_related("companies", "products", "topics"), slug=slug
+    )

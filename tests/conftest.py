@@ -1,0 +1,42 @@
+"""Shared fixtures.
+
+Tests marked ``services`` need the real PostgreSQL and Redis. On a laptop without them
+they are skipped with the reason shown; CI sets REQUIRE_SERVICES=1, which turns a missing
+service into a failure, so nothing is silently skipped there.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+
+def _missing_services() -> list[str]:
+    missing = []
+    if not settings.IS_POSTGRES:
+        missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
+    if not settings.REDIS_URL:
+        missing.append("Redis (set REDIS_URL=redis://...)")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.RedisError:
+            missing.append(f"Redis at {settings.REDIS_URL} is not answering")
+    return missing
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("services") is None:
+        return
+    missing = _missing_services()
+    if not missing:
+        return
+    message = "needs " + "; ".join(missing)
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
