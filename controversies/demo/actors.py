@@ -172,8 +172,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="ACLU of California",
         kind=ADVOCACY,
         aliases=("ACLU of Northern California", "ACLU NorCal", "ACLU California"),
-        description="The ACLU's California affiliates; their technology and civil "
-        "liberties team obtained the Rekognition documents and ran the Congress test.",
+        description="The ACLU's California affiliates; they helped lead the coalition and the "
+        "Congress test, and obtained records on Rekognition's police use.",
         country="US",
     ),
     OrgSpec(
