@@ -282,7 +282,7 @@ class _Exchange:
             isinstance(exc, SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(exc)
         )
         if cert_error or "doesn't match" in str(exc):
-            return FetchError(f"the TLS certificate of {host} is not valid for it")
+            return FetchError(f"the TLS certificate of {host} could not be verified")
         if isinstance(exc, SSLError | ssl.SSLError):
             return FetchError(f"the TLS connection to {host} failed", transient=True)
         if isinstance(exc, http.client.RemoteDisconnected | http.client.IncompleteRead):

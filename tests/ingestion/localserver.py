@@ -7,6 +7,7 @@ it managed to send before the client hung up.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +32,8 @@ class LocalServer:
     bytes_sent: dict[str, int] = field(default_factory=dict)
     finished: dict[str, threading.Event] = field(default_factory=dict)
 
-    def start(self) -> LocalServer:
+    def start(self, *, tls: ssl.SSLContext | None = None) -> LocalServer:
+        """Serve on an ephemeral loopback port, over TLS when given a server context."""
         server = self
 
         class BoundHandler(RequestHandler):
@@ -39,6 +41,9 @@ class LocalServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), BoundHandler)
         self._httpd.daemon_threads = True
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+        self.scheme = "https" if tls is not None else "http"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -58,7 +63,7 @@ class LocalServer:
         return f"127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def paths(self) -> list[str]:
         return [r.path for r in self.requests]
