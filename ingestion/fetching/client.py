@@ -80,7 +80,7 @@ def fetch(
                 location = (response.headers.get("Location") or "").strip()
                 if not location:
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
-                current = urljoin(target.url, location)
+                current = urljoin(target.url, _as_utf8(location))
                 continue
             if status == 304 and conditional:
                 mime, charset = parse_content_type(response.headers.get("Content-Type"))
@@ -96,13 +96,15 @@ def fetch(
                     or extra_headers.get("If-Modified-Since"),
                 )
             _check_status(status, response.reason)
+            content = exchange.read_body(profile)
+            mime, charset = parse_content_type(response.headers.get("Content-Type"))
             return FetchResult(
                 url=url,
                 final_url=target.url,
                 status=status,
-                content=exchange.read_body(profile),
-                content_type=parse_content_type(response.headers.get("Content-Type"))[0],
-                charset=parse_content_type(response.headers.get("Content-Type"))[1],
+                content=content,
+                content_type=mime,
+                charset=charset,
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
             )
@@ -292,6 +294,15 @@ class _Exchange:
         if isinstance(exc, ProtocolError):
             return FetchError(f"the connection to {host} broke", transient=True)
         return FetchError(f"could not connect to {host}", transient=True)
+
+
+def _as_utf8(header_value: str) -> str:
+    # http.client decodes header bytes as Latin-1; servers that put raw UTF-8 in a
+    # Location mean UTF-8, which check_url then percent-encodes.
+    try:
+        return header_value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return header_value
 
 
 def _declared_length(value: str | None) -> int | None:

@@ -97,6 +97,19 @@ def test_it_follows_a_relative_redirect_and_reports_the_final_url(local_server):
     assert result.content == PAGE
 
 
+def test_it_follows_a_location_written_in_raw_utf8(local_server):
+    def raw_utf8_location(request):
+        # send_header would encode as Latin-1; write the bytes as such servers do.
+        request.wfile.write(
+            "HTTP/1.1 302 Found\r\nLocation: /caf\u00e9\r\nContent-Length: 0\r\n\r\n".encode()
+        )
+
+    local_server.routes["/menu"] = raw_utf8_location
+    local_server.reply("/caf%C3%A9", PAGE)
+
+    assert fetch_page(local_server.url("/menu")).final_url == local_server.url("/caf%C3%A9")
+
+
 def test_it_follows_five_redirects(local_server):
     for hop in range(5):
         local_server.redirect(f"/hop/{hop}", f"/hop/{hop + 1}")

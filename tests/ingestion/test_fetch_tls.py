@@ -100,3 +100,24 @@ def test_it_refuses_a_certificate_nobody_trusted(tls_settings, certificates):
 
     assert caught.value.reason == "the TLS certificate of localhost could not be verified"
     assert server.requests == []
+
+
+def test_it_ends_a_tls_response_that_never_finishes_at_the_total_timeout(
+    tls_settings, certificates
+):
+    cert, key = certificates["localhost"]
+    server = _tls_server(cert, key)
+    try:
+        tls_settings.INGESTION_ALLOWED_HOSTS = [f"localhost:{server.port}"]
+        tls_settings.INGESTION_CA_BUNDLE = str(cert)
+        tls_settings.INGESTION_TOTAL_TIMEOUT = 0.5
+        server.stream("/drip", total=10**6, chunk=b"x", pause=0.05)
+
+        with pytest.raises(FetchError) as caught:
+            fetch_page(f"https://localhost:{server.port}/drip")
+        assert server.finished["/drip"].wait(10)
+    finally:
+        server.stop()
+
+    assert caught.value.reason == "gave up after the total time limit of 0.5 s"
+    assert caught.value.transient is True

@@ -41,7 +41,7 @@ class Trap:
 
 
 @pytest.fixture
-def trap(settings) -> Iterator[Trap]:
+def trap() -> Iterator[Trap]:
     trap = Trap(socket.AF_INET, "127.0.0.1")
     yield trap
     trap.close()
@@ -178,6 +178,18 @@ def test_it_refuses_a_name_that_resolves_to_a_private_address(ssrf_settings, fak
 
     assert caught.value.reason == "intranet.example.com resolves to 10.20.30.40, a private address"
     assert caught.value.transient is False
+
+
+def test_it_checks_an_international_name_in_its_ascii_form(ssrf_settings, fake_dns):
+    fake_dns.answers["xn--bcher-kva.example"] = ["192.168.0.7"]
+
+    with pytest.raises(FetchError) as caught:
+        fetch_page("http://BÜCHER.example/katalog")
+
+    assert caught.value.reason == (
+        "xn--bcher-kva.example resolves to 192.168.0.7, a private address"
+    )
+    assert fake_dns.lookups == ["xn--bcher-kva.example"]
 
 
 def test_it_refuses_a_name_if_any_of_its_addresses_is_internal(ssrf_settings, fake_dns, trap):
