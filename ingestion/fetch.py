@@ -39,7 +39,7 @@ def _is_feed_type(mime: str) -> bool:
 
 
 FEED = Profile(
-    kind="feed",
+    kind="a feed",
     max_bytes=FEED_MAX_BYTES,
     accept=(
         "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -48,7 +48,7 @@ FEED = Profile(
     accepts_type=_is_feed_type,
 )
 PAGE = Profile(
-    kind="HTML page",
+    kind="an HTML page",
     max_bytes=PAGE_MAX_BYTES,
     accept="text/html, application/xhtml+xml;q=0.9",
     accepts_type=_PAGE_TYPES.__contains__,

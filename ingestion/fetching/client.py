@@ -47,7 +47,7 @@ _HEADER_VALUE_RE = re.compile(r"[^\x00-\x1f\x7f]{1,512}")
 class Profile:
     """What one kind of fetch accepts."""
 
-    kind: str  # "feed" or "page", used in messages
+    kind: str  # "a feed", "an HTML page": used in messages
     max_bytes: int
     accept: str
     accepts_type: Callable[[str], bool]
@@ -157,6 +157,15 @@ class _Exchange:
 
     def __enter__(self) -> _Exchange:
         try:
+            self._open()
+        except BaseException:
+            # Celery's soft time limit can land here too: never leak the socket or timer.
+            self._close()
+            raise
+        return self
+
+    def _open(self) -> None:
+        try:
             self._connection = self._connect()
             self._start_watchdog(self._connection.sock)
             self._connection.request(
@@ -167,16 +176,11 @@ class _Exchange:
                 decode_content=False,
             )
             self.response = self._connection.getresponse()
-            # A watchdog shutdown mid-headers reads as an early, clean end of them.
-            if self._expired.is_set():
-                raise self.deadline.error()
-        except FetchError:
-            self._close()
-            raise
         except (Urllib3Error, http.client.HTTPException, OSError, ValueError) as exc:
-            self._close()
             raise self._transport_error(exc) from exc
-        return self
+        # A watchdog shutdown mid-headers reads as an early, clean end of them.
+        if self._expired.is_set():
+            raise self.deadline.error()
 
     def __exit__(self, *exc_info: object) -> None:
         self._close()
@@ -185,9 +189,9 @@ class _Exchange:
         headers = self.response.headers
         mime, _charset = parse_content_type(headers.get("Content-Type"))
         if not mime:
-            raise FetchError(f"the response has no Content-Type, so it is not a {profile.kind}")
+            raise FetchError(f"the response has no Content-Type, so it is not {profile.kind}")
         if not profile.accepts_type(mime):
-            raise FetchError(f"the content type {mime[:60]} is not a {profile.kind}")
+            raise FetchError(f"the content type {mime[:60]} is not {profile.kind}")
         declared = _declared_length(headers.get("Content-Length"))
         if declared is not None and declared > profile.max_bytes:
             raise FetchError(

@@ -20,12 +20,18 @@ class FetchResult:
 class FetchError(Exception):
     """A fetch that did not produce a usable body.
 
-    ``reason`` is short and human-readable: it is recorded on the feed or article and
-    shown to curators. ``transient`` says whether trying again later may help (timeouts,
-    connection errors, 5xx, 429); refusals and other 4xx are never transient.
+    ``reason`` is short and human-readable (at most 300 characters): it is recorded on
+    the feed or article and shown to curators. ``transient`` says whether trying again
+    later may help (timeouts, connection errors, 5xx, 429); refusals and other 4xx are
+    never transient. ``status`` is the HTTP status when a server answered with one.
     """
 
+    MAX_REASON_LENGTH = 300
+
     def __init__(self, reason: str, *, transient: bool = False, status: int | None = None):
+        # Reasons quote URLs, host names and server phrases: keep them fit for a column.
+        if len(reason) > self.MAX_REASON_LENGTH:
+            reason = reason[: self.MAX_REASON_LENGTH - 1] + "…"
         super().__init__(reason)
         self.reason = reason
         self.transient = transient

@@ -69,8 +69,8 @@ def test_it_accepts_the_types_feeds_are_served_as(local_server, content_type):
 @pytest.mark.parametrize(
     ("fetch", "content_type", "words"),
     [
-        (fetch_page, "application/pdf", "application/pdf is not a HTML page"),
-        (fetch_page, "application/octet-stream", "is not a HTML page"),
+        (fetch_page, "application/pdf", "application/pdf is not an HTML page"),
+        (fetch_page, "application/octet-stream", "is not an HTML page"),
         (fetch_page, None, "no Content-Type"),
         (fetch_feed, "text/html", "text/html is not a feed"),
         (fetch_feed, "image/png", "image/png is not a feed"),
@@ -351,4 +351,18 @@ def test_it_reports_a_refused_connection_as_transient(settings):
         fetch_page(f"http://127.0.0.1:{port}/")
 
     assert caught.value.reason == "could not connect to 127.0.0.1"
+    assert caught.value.transient is True
+
+
+def test_it_keeps_a_long_server_reason_short_enough_to_record(local_server):
+    def long_reason(request):
+        request.wfile.write(b"HTTP/1.1 503 " + b"Busy " * 400 + b"\r\nContent-Length: 0\r\n\r\n")
+
+    local_server.routes["/busy"] = long_reason
+
+    with pytest.raises(FetchError) as caught:
+        fetch_page(local_server.url("/busy"))
+
+    assert caught.value.reason.startswith("HTTP 503 Busy Busy")
+    assert len(caught.value.reason) == 300
     assert caught.value.transient is True
