@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urldefrag
 
 import courlan
+
+# The max_length of every URL column (Source, Article); browsers cap URLs near here too.
+MAX_URL_LENGTH = 2000
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class InvalidURL(ValueError):
@@ -20,8 +25,16 @@ def canonicalize_url(url: str) -> str:
     url = (url or "").strip()
     if not url.lower().startswith(("http://", "https://")):
         raise InvalidURL(f"Not an http(s) URL: {url[:200]!r}")
+    # Control characters (NUL above all: PostgreSQL text cannot hold it) are never part
+    # of a real URL; refusing them here keeps them out of every URL column.
+    if _CONTROL_CHARACTERS.search(url):
+        raise InvalidURL(f"The URL contains control characters: {url[:200]!r}")
     try:
         normalized = courlan.normalize_url(url)
     except ValueError as exc:
         raise InvalidURL(f"Cannot parse URL {url[:200]!r}: {exc}") from exc
-    return urldefrag(normalized).url
+    canonical = urldefrag(normalized).url
+    # URL columns hold MAX_URL_LENGTH characters; a longer URL cannot be stored whole.
+    if len(canonical) > MAX_URL_LENGTH:
+        raise InvalidURL(f"The URL is longer than {MAX_URL_LENGTH} characters: {url[:200]!r}")
+    return canonical
