@@ -80,7 +80,12 @@ def fetch(
                 location = (response.headers.get("Location") or "").strip()
                 if not location:
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
-                current = urljoin(target.url, _as_utf8(location))
+                try:
+                    current = urljoin(target.url, _as_utf8(location))
+                except ValueError as exc:  # urllib refuses e.g. "http://[not-an-ip/"
+                    raise FetchError(
+                        f"HTTP {status} redirect to an unparseable Location: {exc}", status=status
+                    ) from None
                 continue
             if status == 304 and conditional:
                 mime, charset = parse_content_type(response.headers.get("Content-Type"))
