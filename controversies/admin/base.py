@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.admin import widgets
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -10,3 +12,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     list_per_page = 50
     show_full_result_count = False
+    # A link typed without a scheme is a web address today: assume https, not http.
+    formfield_overrides = {
+        models.URLField: {"widget": widgets.AdminURLFieldWidget, "assume_scheme": "https"}
+    }
