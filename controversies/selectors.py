@@ -3,7 +3,9 @@ queries, whatever the number of rows."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from typing import NamedTuple
+
+from django.db.models import Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from controversies.models import Controversy, Event, EventActor, EventSource, Organization
@@ -30,8 +32,22 @@ def controversy_get(slug: str) -> Controversy:
     )
 
 
-def organization_reference_counts(organization: Organization) -> list[tuple[str, int]]:
-    """What points at ``organization``, as (relation, count) pairs with a non-zero count.
+class ReferenceCount(NamedTuple):
+    """How many rows of ``model`` point at an organisation through ``field``."""
+
+    model: type[Model]
+    field: str
+    count: int
+
+    @property
+    def text(self) -> str:
+        meta = self.model._meta
+        name = meta.verbose_name if self.count == 1 else meta.verbose_name_plural
+        return f"{self.count} {name} ({meta.get_field(self.field).verbose_name})"
+
+
+def organization_reference_counts(organization: Organization) -> list[ReferenceCount]:
+    """What points at ``organization``, one entry per relation with a non-zero count.
 
     Relations are read from the model, like the merge service does, so the merge
     confirmation page lists exactly what the merge will move.
@@ -43,6 +59,5 @@ def organization_reference_counts(organization: Organization) -> list[tuple[str,
         model = rel.related_model
         n = model._base_manager.filter(**{rel.field.name: organization}).count()
         if n:
-            name = model._meta.verbose_name_plural if n > 1 else model._meta.verbose_name
-            counts.append((f"{name} ({rel.field.verbose_name})", n))
+            counts.append(ReferenceCount(model, rel.field.name, n))
     return counts

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.db.models import Max, Q
 
+from controversies.canonical import canonicalize_url
 from controversies.dates import Precision
 from controversies.models import Controversy, Event, EventSource, Organization, Source
-from controversies.canonical import canonicalize_url
 
 
 def controversy_refresh_last_event(*, controversy: Controversy) -> None:
@@ -228,9 +228,10 @@ def organization_merge(
         for name in MERGE_FILLED_FIELDS:
             if not getattr(survivor, name) and not filled.get(name) and getattr(other, name):
                 filled[name] = getattr(other, name)
-        if survivor.parent_id is None and other.parent_id and other.parent_id not in other_pks:
-            if other.parent_id != survivor.pk:
-                filled.setdefault("parent_id", other.parent_id)
+        # Take the other's parent when the survivor has none, unless that parent is
+        # being merged away or is the survivor itself.
+        if survivor.parent_id is None and other.parent_id not in {None, survivor.pk, *other_pks}:
+            filled.setdefault("parent_id", other.parent_id)
     aliases = _merged_aliases(survivor, others)
 
     # The others go first: their identifiers are unique and move to the survivor next.

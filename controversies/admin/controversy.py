@@ -91,10 +91,6 @@ class EventAdmin(HistoryAdmin):
 class SourceForm(forms.ModelForm):
     """The canonical URL is derived from the URL when the curator leaves it blank."""
 
-    class Meta:
-        model = Source
-        fields = "__all__"
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["canonical_url"].required = False

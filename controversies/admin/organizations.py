@@ -25,10 +25,6 @@ UNIQUE_IDENTIFIERS = ("sec_cik", "wikidata_id", "aiid_slug")
 
 
 class OrganizationForm(forms.ModelForm):
-    class Meta:
-        model = Organization
-        fields = "__all__"
-
     def clean(self) -> dict:
         cleaned = super().clean()
         others = Organization.objects.exclude(pk=self.instance.pk)

@@ -43,9 +43,7 @@ FACTORIES = {
         f.ShareholderResolutionFactory,
     ]
 }
-REGISTERED = [
-    model for model in admin.site._registry if model._meta.app_label == "controversies"
-]
+REGISTERED = [model for model in admin.site._registry if model._meta.app_label == "controversies"]
 
 
 @pytest.fixture(autouse=True)
@@ -250,9 +248,7 @@ def test_it_refuses_a_percentage_outside_0_to_100(curator, pct):
 
 def test_it_refuses_one_vote_count_without_the_other(curator):
     resolution = f.ShareholderResolutionFactory()
-    response = _post_change(
-        curator, resolution, **{"vote-TOTAL_FORMS": 1, "vote-0-votes_for": 10}
-    )
+    response = _post_change(curator, resolution, **{"vote-TOTAL_FORMS": 1, "vote-0-votes_for": 10})
     assert "vote-0-votes_against" in field_errors(response)
     assert not VoteResult.objects.exists()
 

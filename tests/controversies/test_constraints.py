@@ -162,9 +162,7 @@ def test_it_rejects_a_second_membership_of_the_same_coalition():
 
 def test_it_rejects_a_campaign_that_ends_before_it_starts():
     campaign = f.CampaignFactory(started_on=dt.date(2018, 6, 18))
-    _rejected(
-        lambda: Campaign.objects.filter(pk=campaign.pk).update(ended_on=dt.date(2018, 6, 17))
-    )
+    _rejected(lambda: Campaign.objects.filter(pk=campaign.pk).update(ended_on=dt.date(2018, 6, 17)))
 
 
 @pytest.mark.parametrize("pct", [Decimal("100.01"), Decimal("-0.01"), Decimal("250")])
@@ -202,9 +200,9 @@ def test_it_allows_many_organisations_without_identifiers():
         (f.DemandStatusFactory, "status"),
         (f.ShareholderResolutionFactory, "status"),
     ],
-    ids=lambda v: getattr(getattr(v, "_meta", None), "model", v).__name__
-    if hasattr(v, "_meta")
-    else v,
+    ids=lambda v: (
+        getattr(getattr(v, "_meta", None), "model", v).__name__ if hasattr(v, "_meta") else v
+    ),
 )
 def test_it_rejects_a_value_outside_the_choices(factory, field):
     row = factory()
