@@ -53,7 +53,11 @@ class DemandInline(admin.TabularInline):
 @admin.register(Campaign)
 class CampaignAdmin(HistoryAdmin):
     list_display = ("name", "started_on", "ended_on", "organising_coalition")
-    list_filter = ("started_on", "organisers", "targets")
+    list_filter = (
+        "started_on",
+        ("organisers", admin.RelatedOnlyFieldListFilter),
+        ("targets", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("name", "slug", "summary", "organisers__name", "targets__name")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("organisers", "organising_coalition", "targets", "controversies")

@@ -27,7 +27,12 @@ class EventInline(admin.TabularInline):
 @admin.register(Controversy)
 class ControversyAdmin(HistoryAdmin):
     list_display = ("title", "status", "started_on", "last_event_on", "event_count")
-    list_filter = ("status", "topics", "companies__kind", "started_on")
+    list_filter = (
+        "status",
+        "topics",
+        ("companies", admin.RelatedOnlyFieldListFilter),
+        "started_on",
+    )
     search_fields = ("title", "slug", "summary", "companies__name", "products__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("companies", "products", "topics")
@@ -63,7 +68,7 @@ class EventSourceInline(admin.TabularInline):
     autocomplete_fields = ("source",)
     formfield_overrides = {
         EventSource._meta.get_field("quote").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 40})
         }
     }
 
@@ -71,7 +76,9 @@ class EventSourceInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(HistoryAdmin):
     list_display = ("title", "display_date", "kind", "controversy")
-    list_filter = ("kind", "occurred_on_precision", "controversy")
+    # No per-controversy filter: that sidebar would list every controversy. Search by
+    # the controversy's title instead.
+    list_filter = ("kind", "occurred_on_precision")
     search_fields = ("title", "summary", "controversy__title")
     autocomplete_fields = ("controversy",)
     list_select_related = ("controversy",)
@@ -82,6 +89,18 @@ class EventAdmin(HistoryAdmin):
     @admin.display(description="date", ordering="occurred_on")
     def display_date(self, obj: Event) -> str:
         return obj.display_date
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is EventSource:
+            # Extra rows all start at position 1; a new citation whose number is taken
+            # goes to the end of the list instead of sharing a number.
+            taken = {f.instance.position for f in formset.initial_forms if f.instance.pk}
+            for row in formset.extra_forms:
+                if row.has_changed() and row.instance.position in taken:
+                    row.instance.position = max(taken, default=0) + 1
+                if row.has_changed():
+                    taken.add(row.instance.position)
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -12,13 +12,6 @@ from controversies.models import AdvocacyGroup, Company, Organization, Product, 
 from .base import HistoryAdmin
 from .merge import merge_organizations
 
-# django-simple-history marks only the concrete model's options as tracked; the proxies
-# share its history table, so their admin History pages need the same marker.
-for _proxy in (Company, AdvocacyGroup):
-    _proxy._meta.simple_history_manager_attribute = (
-        Organization._meta.simple_history_manager_attribute
-    )
-
 # Identifiers that must be unique when filled in (the database enforces it with
 # conditional unique constraints, which Django would only report as a form-wide error).
 UNIQUE_IDENTIFIERS = ("sec_cik", "wikidata_id", "aiid_slug")

@@ -178,7 +178,13 @@ def test_it_lets_an_editor_delete(editor):
 @pytest.mark.parametrize("model", REGISTERED, ids=_ids)
 def test_it_sends_anonymous_users_to_the_login_page(client, model):
     obj = FACTORIES[model]()
-    for url in [_url(model, "changelist"), _url(model, "change", obj.pk), _url(model, "add")]:
+    pages = [
+        _url(model, "changelist"),
+        _url(model, "change", obj.pk),
+        _url(model, "add"),
+        _url(model, "history", obj.pk),
+    ]
+    for url in pages:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
@@ -188,6 +194,32 @@ def test_it_sends_anonymous_users_and_non_staff_from_the_index_to_login(client):
     assert client.get("/admin/")["Location"].startswith(reverse("admin:login"))
     client.force_login(f.UserFactory())
     assert client.get("/admin/")["Location"].startswith(reverse("admin:login"))
+
+
+def test_it_suggests_organisations_by_alias_in_relation_fields(curator):
+    amazon = f.CompanyFactory(name="Amazon", aliases="Amazon.com\nAWS")
+    f.CompanyFactory(name="Microsoft")
+    response = curator.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "controversies",
+            "model_name": "controversy",
+            "field_name": "companies",
+            "term": "aws",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [amazon.name]
+
+
+def test_it_keeps_the_autocomplete_from_anonymous_users(client):
+    f.CompanyFactory(name="Amazon")
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "controversies", "model_name": "controversy", "field_name": "companies"},
+    )
+    assert response.status_code == 302
+    assert "Amazon" not in response.content.decode()
 
 
 def test_it_records_who_changed_a_record_on_its_history_page(curator):
@@ -203,6 +235,38 @@ def test_it_records_who_changed_a_record_on_its_history_page(curator):
     page = history.content.decode()
     assert curator.user.username in page
     assert "Amazon.com, Inc." in page
+
+
+def test_it_records_the_author_of_a_change_made_in_the_companies_section(curator):
+    company = f.CompanyFactory(name="Amazon")
+    url = _url(Company, "change", company.pk)
+    data = form_data(curator.get(url)) | {"ticker": ["AMZN"]}
+    assert curator.post(url, data).status_code == 302
+    history = curator.get(_url(Company, "history", company.pk))
+    assert history.context["page_obj"][0].history_user == curator.user
+    assert curator.user.username in history.content.decode()
+
+
+def test_it_numbers_new_citations_after_the_existing_ones(curator):
+    citation = f.EventSourceFactory(position=1)
+    event = citation.event
+    first, second = f.SourceFactory(), f.SourceFactory()
+    response = _post_change(
+        curator,
+        event,
+        **{
+            "citations-TOTAL_FORMS": 3,
+            "citations-1-position": 1,
+            "citations-1-source": first.pk,
+            "citations-1-quote": "28 members of Congress were falsely matched.",
+            "citations-2-position": 1,
+            "citations-2-source": second.pk,
+        },
+    )
+    assert response.status_code == 302
+    numbered = [(c.position, c.source) for c in event.citations.order_by("position")]
+    assert numbered == [(1, citation.source), (2, first), (3, second)]
+    assert event.citations.get(source=first).quote.startswith("28 members")
 
 
 # --- Bad input: field errors, nothing saved ---------------------------------------------

@@ -110,7 +110,7 @@ def test_it_rejects_more_votes_for_than_shares_outstanding():
         (dt.date(2019, 5, 1), "season"),
         (dt.date(2020, 3, 1), "year"),
         (dt.date(2020, 1, 2), "year"),
-        (dt.date(2020, 1, 1), "fortnight"),
+        (dt.date(2020, 1, 6), "week"),
     ],
 )
 def test_it_rejects_a_date_more_precise_than_its_precision(occurred_on, precision):
