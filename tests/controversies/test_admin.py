@@ -46,16 +46,6 @@ FACTORIES = {
 REGISTERED = [model for model in admin.site._registry if model._meta.app_label == "controversies"]
 
 
-@pytest.fixture(autouse=True)
-def _static_without_manifest(settings):
-    # Tests run with DEBUG off, where static files come from a collectstatic manifest;
-    # admin pages only need their URLs here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def _url(model, page: str, *args) -> str:
     return reverse(f"admin:controversies_{model._meta.model_name}_{page}", args=args)
 

@@ -27,15 +27,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:controversies_organization_changelist")
 
 
-@pytest.fixture(autouse=True)
-def _static_without_manifest(settings):
-    # Tests run with DEBUG off; admin pages only need static URLs, not a manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def _counts(organization: Organization) -> Counter:
     return Counter(
         {(r.model.__name__, r.field): r.count for r in organization_reference_counts(organization)}
