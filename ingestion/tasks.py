@@ -1,0 +1,79 @@
+"""Thin Celery wrappers: each task takes ids, reloads the rows and calls the pipeline.
+
+acks_late and reject_on_worker_lost are global (config/settings.py), so a task whose
+worker dies goes back to the queue; replaying it is safe because every step checks the
+row's state first. Only transient fetch failures (timeouts, connection errors, 5xx, 429)
+are retried, with exponential back-off and jitter; anything else is recorded at once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from ingestion import pipeline
+from ingestion.models import Article, Feed
+from ingestion.pipeline import RetryLater
+
+logger = logging.getLogger(__name__)
+
+RETRY_OPTIONS = {
+    "autoretry_for": (RetryLater,),
+    "retry_backoff": settings.INGESTION_RETRY_BACKOFF_SECONDS,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": settings.INGESTION_MAX_RETRIES,
+}
+# Well below the broker's visibility timeout, so a slow task is killed before Redis
+# assumes it lost and hands it to a second worker.
+TIME_LIMITS = {
+    "soft_time_limit": settings.INGESTION_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.INGESTION_TASK_TIME_LIMIT,
+}
+
+
+def _final_attempt(task) -> bool:
+    return task.request.retries >= task.max_retries
+
+
+@shared_task(bind=True, **RETRY_OPTIONS, **TIME_LIMITS)
+def advance_article(self, article_id: int) -> str | None:
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        logger.info("Article %s is gone; nothing to do", article_id)
+        return None
+    return pipeline.article_advance(article=article, final_attempt=_final_attempt(self))
+
+
+@shared_task(bind=True, **RETRY_OPTIONS, **TIME_LIMITS)
+def poll_feed(self, feed_id: int) -> int:
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        logger.info("Feed %s is gone; nothing to do", feed_id)
+        return 0
+    _run, new_ids = pipeline.feed_poll(feed=feed, final_attempt=_final_attempt(self))
+    for article_id in new_ids:
+        advance_article.delay_on_commit(article_id)
+    return len(new_ids)
+
+
+@shared_task(**TIME_LIMITS)
+def poll_due_feeds() -> int:
+    """Beat: claim every due feed and enqueue one poll for each."""
+    feed_ids = pipeline.feeds_claim_due()
+    for feed_id in feed_ids:
+        poll_feed.delay_on_commit(feed_id)
+    return len(feed_ids)
+
+
+@shared_task(**TIME_LIMITS)
+def sweep_stuck_articles() -> int:
+    """Beat: re-enqueue articles stuck between steps, so none is lost."""
+    article_ids = pipeline.articles_claim_stuck()
+    for article_id in article_ids:
+        advance_article.delay_on_commit(article_id)
+    if article_ids:
+        logger.info("Re-enqueued %d stuck articles", len(article_ids))
+    return len(article_ids)
