@@ -101,13 +101,14 @@ def _fresh_ingestion_caches():
 
 
 @pytest.fixture
-def eager_celery(monkeypatch):
+def eager_celery():
     """Run Celery tasks in-process, as with no REDIS_URL, whatever the environment."""
     from config.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
-    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
-    return app
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield app
+    app.conf.update(task_always_eager=before[0], task_eager_propagates=before[1])
 
 
 @dataclass
