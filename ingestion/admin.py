@@ -178,7 +178,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         )
 
     def get_ordering(self, request: HttpRequest) -> list:
-        return []  # keep the queue's own order (relevance, then newest)
+        # The changelist re-applies ordering, so repeat the queue's own order here.
+        return list(ReviewItem.objects.in_review().query.order_by)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
