@@ -180,6 +180,7 @@ INGESTION_TASK_TIME_LIMIT = env_int("INGESTION_TASK_TIME_LIMIT", 150)
 # An article untouched this long in an intermediate state is re-enqueued by the sweeper;
 # it must exceed the task time limit so running work is not enqueued twice.
 INGESTION_STUCK_AFTER_SECONDS = env_int("INGESTION_STUCK_AFTER_SECONDS", 900)
+INGESTION_MAX_SWEEPS = env_int("INGESTION_MAX_SWEEPS", 3)
 # How long a claimed feed stays claimed if its poll task is lost.
 INGESTION_FEED_LEASE_SECONDS = env_int("INGESTION_FEED_LEASE_SECONDS", 900)
 INGESTION_DEDUPE_WINDOW_DAYS = env_int("INGESTION_DEDUPE_WINDOW_DAYS", 30)

@@ -18,7 +18,7 @@ from ingestion.forms import (
     SubmitURLForm,
 )
 from ingestion.models import Article, Feed, IngestionRun, Mention, ReviewItem, Suggestion
-from ingestion.pipeline import article_queue
+from ingestion.pipeline import article_retry, article_submit
 
 
 @admin.register(Feed)
@@ -107,9 +107,19 @@ class ArticleAdmin(admin.ModelAdmin):
         "reviewed_at",
     ]
     inlines = [MentionInline, SuggestionInline]
+    actions = ["retry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # articles come from feeds or the "Submit a URL" form
+
+    @admin.action(description="Retry failed articles", permissions=["change"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        retried = 0
+        for article in queryset.filter(state=Article.State.FAILED):
+            if article_retry(article=article):
+                tasks.advance_article.delay_on_commit(article.pk)
+                retried += 1
+        self.message_user(request, f"Retrying {retried} failed article(s).", messages.SUCCESS)
 
     def get_urls(self):
         return [
@@ -126,7 +136,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:index"))
         form = SubmitURLForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            article, created = article_queue(url=form.cleaned_data["url"])
+            article, created = article_submit(url=form.cleaned_data["url"])
             if created:
                 tasks.advance_article.delay_on_commit(article.pk)
                 self.message_user(request, f"Queued {article.url}.", messages.SUCCESS)
@@ -196,8 +206,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def article(self, item: ReviewItem) -> str:
         terms = ", ".join(item.relevance_terms[:6])
         return format_html(
-            '<a href="{}">{}</a><br><small>relevance {} · {}</small>'
-            ' · <small><a href="{}" rel="noopener noreferrer" target="_blank">open page</a></small>',
+            '<a href="{}">{}</a><br><small>relevance {} · {}</small> · <small>'
+            '<a href="{}" rel="noopener noreferrer" target="_blank">open page</a></small>',
             reverse("admin:ingestion_article_change", args=[item.pk]),
             item.display_title,
             f"{item.relevance:.2f}",

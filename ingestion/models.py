@@ -94,6 +94,8 @@ class Article(models.Model):
 
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     failure_reason = models.TextField(blank=True)
+    # How many times the sweeper found it stuck; past a limit it is failed, not retried.
+    sweeps = models.PositiveSmallIntegerField(default=0)
     feed = models.ForeignKey(
         Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
@@ -239,7 +241,6 @@ class IngestionRun(models.Model):
         POLL = "poll", "Feed poll"
         SUBMIT = "submit", "Submitted URL"
         REMATCH = "rematch", "Re-match"
-        SWEEP = "sweep", "Sweep"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     feed = models.ForeignKey(

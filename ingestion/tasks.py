@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from ingestion import pipeline
-from ingestion.models import Article, Feed
+from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState, Feed
 from ingestion.pipeline import RetryLater
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,19 @@ TIME_LIMITS = {
 }
 
 
-def _final_attempt(task) -> bool:
-    return task.request.retries >= task.max_retries
+def _with_retries(task, step):
+    """Run ``step(final_attempt)``. On a worker, a RetryLater escapes to autoretry_for,
+    which re-queues the task with back-off. Without a broker (eager mode: commands and
+    admin actions on a first-run install) nothing could run the retry later, so the
+    attempts are made here, one after the other."""
+    if not task.request.is_eager:
+        return step(task.request.retries >= task.max_retries)
+    for attempt in range(task.max_retries + 1):
+        try:
+            return step(attempt >= task.max_retries)
+        except RetryLater as exc:
+            logger.info("Attempt %d failed (%s); retrying in-process", attempt + 1, exc)
+    raise AssertionError("the final attempt records failures instead of raising")
 
 
 @shared_task(bind=True, **RETRY_OPTIONS, **TIME_LIMITS)
@@ -44,7 +56,17 @@ def advance_article(self, article_id: int) -> str | None:
     if article is None:
         logger.info("Article %s is gone; nothing to do", article_id)
         return None
-    return pipeline.article_advance(article=article, final_attempt=_final_attempt(self))
+    try:
+        return _with_retries(
+            self, lambda final: pipeline.article_advance(article=article, final_attempt=final)
+        )
+    except SoftTimeLimitExceeded:
+        pipeline.article_fail(
+            article=article,
+            reason=f"Gave up after {self.soft_time_limit} seconds (task time limit).",
+            from_states=INTERMEDIATE_STATES,
+        )
+        return ArticleState.FAILED
 
 
 @shared_task(bind=True, **RETRY_OPTIONS, **TIME_LIMITS)
@@ -53,7 +75,9 @@ def poll_feed(self, feed_id: int) -> int:
     if feed is None:
         logger.info("Feed %s is gone; nothing to do", feed_id)
         return 0
-    _run, new_ids = pipeline.feed_poll(feed=feed, final_attempt=_final_attempt(self))
+    _run, new_ids = _with_retries(
+        self, lambda final: pipeline.feed_poll(feed=feed, final_attempt=final)
+    )
     for article_id in new_ids:
         advance_article.delay_on_commit(article_id)
     return len(new_ids)

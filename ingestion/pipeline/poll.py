@@ -125,6 +125,20 @@ def article_queue(
         return Article.objects.get(canonical_url=canonical), False
 
 
+def article_submit(*, url: str) -> tuple[Article, bool]:
+    """Queue a URL a curator submitted, recorded as a run. Raises InvalidURL."""
+    run = IngestionRun.objects.create(kind=IngestionRun.Kind.SUBMIT)
+    try:
+        article, created = article_queue(url=url)
+    except InvalidURL as exc:
+        run.failed_count = 1
+        run.finish(error=str(exc))
+        raise
+    run.new_count, run.duplicate_count = (1, 0) if created else (0, 1)
+    run.finish()
+    return article, created
+
+
 def _backoff(feed: Feed) -> dt.timedelta:
     """Exponential back-off for a failing feed, capped at a day, with jitter so failing
     feeds do not all come due in the same minute."""

@@ -66,6 +66,10 @@ def article_store_extraction(*, article: Article, extracted: Extracted, final_ur
         canonical = dedupe.page_canonical_url(
             article=locked, final_url=final_url, declared=extracted.declared_canonical
         )
+        holder = Article.objects.exclude(pk=locked.pk).filter(canonical_url=canonical).first()
+        if holder is not None and holder.state == ArticleState.FAILED:
+            # A failed row cannot be an original, but it owns the URL: keep ours.
+            canonical = locked.canonical_url
         duplicate = dedupe.find_duplicate(
             article=locked, canonical_url=canonical, text_hash=text_hash, signature=signature
         )

@@ -43,15 +43,31 @@ def _start_worker(site, log_path: Path) -> subprocess.Popen:
         "INGESTION_ALLOWED_HOSTS": f"127.0.0.1:{site.port}",
         "SECRET_KEY": "test-only-secret-key-not-for-production",
         "DEBUG": "false",
+        # Real retries with exponential back-off and jitter, but seconds apart, not minutes.
+        "INGESTION_RETRY_BACKOFF_SECONDS": "1",
+        "INGESTION_MAX_RETRIES": str(settings.INGESTION_MAX_RETRIES),
     }
     log = log_path.open("wb")
     return subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "--hostname", f"e2e-{os.getpid()}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"e2e-{os.getpid()}@%h",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -82,36 +98,51 @@ def _wait_until_settled(feed: Feed, expected: int, worker: subprocess.Popen, log
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_fills_the_review_queue_from_a_feed(site, domain, tmp_path):
     """GIVEN a feed on loopback with a story, a syndicated copy of it under another URL
-    with tracking parameters, an unrelated story, a missing page and a PDF
+    with tracking parameters, an unrelated story, a missing page, a PDF and a page that
+    keeps answering 500
     WHEN beat's due-feed task is sent to Redis and a real worker process picks it up
     THEN the story is in review with its mentions and suggestion, the copy is kept and
     linked to it, the unrelated story is in review without either, and the bad pages
-    failed with their reasons; accepting the story puts a cited event on the timeline."""
+    failed with their reasons (the 500 only after the worker's retries); accepting the
+    story puts a cited event on the timeline."""
     site.add(
         "/news/rekognition-police",
         page(
             title="Amazon sold Rekognition to police",
             paragraphs=STORY,
-            json_ld={"@type": "NewsArticle", "datePublished": "2024-05-02T08:00:00Z",
-                     "headline": "Amazon sold Rekognition to police"},
+            json_ld={
+                "@type": "NewsArticle",
+                "datePublished": "2024-05-02T08:00:00Z",
+                "headline": "Amazon sold Rekognition to police",
+            },
             og={"og:site_name": "Example News"},
         ),
     )
     site.add(
         "/wire/face-tool",
-        page(title="Wire: Amazon face tool", paragraphs=[*STORY, "First published by Example News."]),
+        page(
+            title="Wire: Amazon face tool", paragraphs=[*STORY, "First published by Example News."]
+        ),
     )
     site.add("/news/roads", page(title="Council approves road budget", paragraphs=OTHER_STORY))
     site.add("/files/report.pdf", b"%PDF-1.7 not a page", content_type="application/pdf")
+    site.add("/news/down", b"upstream error", status=500, content_type="text/plain")
     feed_body = rss(
         [
-            {"title": "Rekognition and police", "link": site.url("/news/rekognition-police"),
-             "date": "Thu, 02 May 2024 09:30:00 GMT"},
-            {"title": "Wire copy", "link": site.url("/wire/face-tool?utm_source=feed&gclid=x"),
-             "date": "Thu, 02 May 2024 12:00:00 GMT"},
+            {
+                "title": "Rekognition and police",
+                "link": site.url("/news/rekognition-police"),
+                "date": "Thu, 02 May 2024 09:30:00 GMT",
+            },
+            {
+                "title": "Wire copy",
+                "link": site.url("/wire/face-tool?utm_source=feed&gclid=x"),
+                "date": "Thu, 02 May 2024 12:00:00 GMT",
+            },
             {"title": "Roads", "link": site.url("/news/roads")},
             {"title": "Gone", "link": site.url("/news/gone")},
             {"title": "A PDF", "link": site.url("/files/report.pdf")},
+            {"title": "Down", "link": site.url("/news/down")},
         ]
     )
     feed = Feed.objects.create(
@@ -123,7 +154,7 @@ def test_a_real_worker_fills_the_review_queue_from_a_feed(site, domain, tmp_path
     worker = _start_worker(site, log)
     try:
         tasks.poll_due_feeds.delay()
-        _wait_until_settled(feed, 5, worker, log)
+        _wait_until_settled(feed, 6, worker, log)
     finally:
         _stop(worker)
 
@@ -151,8 +182,13 @@ def test_a_real_worker_fills_the_review_queue_from_a_feed(site, domain, tmp_path
     assert by_path["/files/report.pdf"].state == Article.State.FAILED
     assert by_path["/files/report.pdf"].failure_reason
 
+    down = by_path["/news/down"]
+    assert down.state == Article.State.FAILED
+    assert "500" in down.failure_reason and "retries" in down.failure_reason
+    assert site.hits["/news/down"] == settings.INGESTION_MAX_RETRIES + 1  # retried, then given up
+
     run = IngestionRun.objects.get(feed=feed)
-    assert (run.new_count, run.duplicate_count, run.failed_count) == (5, 0, 0)
+    assert (run.new_count, run.duplicate_count, run.failed_count) == (6, 0, 0)
     assert list(Article.objects.in_review()) == [story, roads]
 
     review_accept_new_event(

@@ -109,7 +109,9 @@ def test_it_keeps_markup_in_the_text_as_text():
         (b"%PDF-1.7 binary", "application/pdf", None, "Not an HTML page"),
         (page(title="Nav only", paragraphs=["Too short."]), "text/html", None, "No article text"),
         (
-            page(title="Caf\u00e9", paragraphs=[p + " caf\u00e9" for p in STORY], charset="latin-1"),
+            page(
+                title="Caf\u00e9", paragraphs=[p + " caf\u00e9" for p in STORY], charset="latin-1"
+            ),
             "text/html",
             "utf-8",
             "declares the encoding 'utf-8'",

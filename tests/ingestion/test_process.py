@@ -23,7 +23,9 @@ def queue(url: str, **kwargs) -> Article:
 
 
 def test_it_fetches_and_extracts_a_queued_article(site):
-    url = site.add("/news/rekognition", page(title="Rekognition and the police", paragraphs=STORY, og=OG))
+    url = site.add(
+        "/news/rekognition", page(title="Rekognition and the police", paragraphs=STORY, og=OG)
+    )
     article = queue(url)
 
     state = article_process(article=article)
@@ -66,7 +68,10 @@ def test_it_links_a_syndicated_copy_with_tracking_parameters_to_the_original(sit
         "/wire/amazon-face-tool?utm_source=partner&utm_medium=syndication&fbclid=abc",
         page(
             title="Wire copy",
-            paragraphs=[*STORY, "This story first appeared on Example News and is republished here."],
+            paragraphs=[
+                *STORY,
+                "This story first appeared on Example News and is republished here.",
+            ],
         ),
     )
     copy = queue(copy_url)
@@ -140,7 +145,9 @@ def test_it_keeps_the_near_duplicate_index_bounded(site, settings):
     for n in range(4):
         paragraphs = [f"Story number {n} " + p for p in (OTHER_STORY if n % 2 else STORY)]
         paragraphs = [" ".join(f"{w}{n}" for w in p.split()) for p in paragraphs]
-        article_process(article=queue(site.add(f"/s{n}", page(title=f"S{n}", paragraphs=paragraphs))))
+        article_process(
+            article=queue(site.add(f"/s{n}", page(title=f"S{n}", paragraphs=paragraphs)))
+        )
     near_duplicate_index.reset()
 
     near_duplicate_index.refresh()
@@ -198,3 +205,15 @@ def test_it_does_nothing_when_replayed_on_a_processed_article(site):
     assert state == Article.State.EXTRACTED
     assert (article.state, article.title, article.content_hash, article.updated_at) == before
     assert site.hits["/news/rekognition"] == 1
+
+
+def test_a_failed_article_does_not_block_its_canonical_url(site):
+    failed = queue(site.url("/story"))  # 404 for now
+    article_process(article=failed)
+    other = queue(site.add("/story-amp", page(title="AMP", paragraphs=STORY, canonical="/story")))
+
+    article_process(article=other)
+
+    other.refresh_from_db()
+    assert other.state == Article.State.EXTRACTED
+    assert other.canonical_url == site.url("/story-amp")

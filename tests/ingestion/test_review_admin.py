@@ -16,7 +16,7 @@ from controversies.models import Event, Source
 from controversies.services import event_create
 from ingestion.models import Article, Feed
 from ingestion.pipeline import article_match, article_suggest
-from tests.ingestion.documents import OTHER_STORY, STORY, page, rss
+from tests.ingestion.documents import OTHER_STORY, STORY, rss
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,14 @@ def admin_client(curator) -> Client:
     return client
 
 
-def in_review(domain, *, n: int = 1, title: str = "Amazon sold Rekognition to police",
-              text: str = "\n\n".join(STORY), published_on=dt.date(2024, 5, 2)) -> Article:
+def in_review(
+    domain,
+    *,
+    n: int = 1,
+    title: str = "Amazon sold Rekognition to police",
+    text: str = "\n\n".join(STORY),
+    published_on=dt.date(2024, 5, 2),
+) -> Article:
     article = Article.objects.create(
         state=Article.State.EXTRACTED,
         url=f"https://news.example.test/{n}?utm_source=x",
@@ -55,13 +61,21 @@ def in_review(domain, *, n: int = 1, title: str = "Amazon sold Rekognition to po
 
 
 def test_it_lists_articles_by_relevance_then_date_with_their_context(admin_client, domain):
-    older = in_review(domain, n=1, title="Older Rekognition story", published_on=dt.date(2024, 1, 1))
-    newer = in_review(domain, n=2, title="Newer Rekognition story", published_on=dt.date(2024, 6, 1))
+    older = in_review(
+        domain, n=1, title="Older Rekognition story", published_on=dt.date(2024, 1, 1)
+    )
+    newer = in_review(
+        domain, n=2, title="Newer Rekognition story", published_on=dt.date(2024, 6, 1)
+    )
     low = in_review(domain, n=3, title="Road budget", text="\n\n".join(OTHER_STORY))
     copy = Article.objects.create(
-        state=Article.State.DUPLICATE, url="https://wire.example.test/c",
-        link_canonical="https://wire.example.test/c", canonical_url="https://wire.example.test/c",
-        site_name="Wire Service", duplicate_of=newer, duplicate_reason="Near-copy as article",
+        state=Article.State.DUPLICATE,
+        url="https://wire.example.test/c",
+        link_canonical="https://wire.example.test/c",
+        canonical_url="https://wire.example.test/c",
+        site_name="Wire Service",
+        duplicate_of=newer,
+        duplicate_reason="Near-copy as article",
     )
 
     response = admin_client.get(QUEUE)
@@ -147,9 +161,7 @@ def test_it_refuses_an_action_post_without_the_csrf_token(curator, domain):
     client = Client(enforce_csrf_checks=True)
     client.force_login(curator)
 
-    response = client.post(
-        QUEUE, {"action": "reject", ACTION_CHECKBOX_NAME: [article.pk]}
-    )
+    response = client.post(QUEUE, {"action": "reject", ACTION_CHECKBOX_NAME: [article.pk]})
 
     assert response.status_code == 403
     article.refresh_from_db()
@@ -181,8 +193,12 @@ def test_rejecting_and_marking_duplicates(admin_client, domain):
     admin_client.post(QUEUE, {"action": "reject", ACTION_CHECKBOX_NAME: [rejected.pk]})
     admin_client.post(
         QUEUE,
-        {"action": "mark_duplicate", ACTION_CHECKBOX_NAME: [copy.pk], "apply": "1",
-         "original": original.pk},
+        {
+            "action": "mark_duplicate",
+            ACTION_CHECKBOX_NAME: [copy.pk],
+            "apply": "1",
+            "original": original.pk,
+        },
     )
 
     rejected.refresh_from_db()
@@ -201,9 +217,16 @@ def test_an_article_already_decided_is_not_accepted_twice(admin_client, domain):
 
     response = admin_client.post(
         QUEUE,
-        {"action": "accept_new_event", ACTION_CHECKBOX_NAME: [article.pk], "apply": "1",
-         "controversy": domain.controversy.pk, "occurred_on": "2024-05-02",
-         "precision": "day", "kind": "report", "title": "Should not exist"},
+        {
+            "action": "accept_new_event",
+            ACTION_CHECKBOX_NAME: [article.pk],
+            "apply": "1",
+            "controversy": domain.controversy.pk,
+            "occurred_on": "2024-05-02",
+            "precision": "day",
+            "kind": "report",
+            "title": "Should not exist",
+        },
     )
 
     assert response.status_code in (200, 302)
@@ -212,7 +235,10 @@ def test_an_article_already_decided_is_not_accepted_twice(admin_client, domain):
 
 def test_it_queues_a_submitted_url(admin_client):
     url = reverse("admin:ingestion_article_submit")
-    assert "Submit a URL" in admin_client.get(reverse("admin:ingestion_article_changelist")).content.decode()
+    assert (
+        "Submit a URL"
+        in admin_client.get(reverse("admin:ingestion_article_changelist")).content.decode()
+    )
 
     bad = admin_client.post(url, {"url": "javascript:alert(1)"})
     response = admin_client.post(url, {"url": "https://news.example.test/a?utm_source=x#top"})
@@ -224,11 +250,15 @@ def test_it_queues_a_submitted_url(admin_client):
     assert article.canonical_url == "https://news.example.test/a"
 
 
-def test_poll_now_polls_the_chosen_feed(admin_client, site, eager_celery,
-                                        django_capture_on_commit_callbacks):
+def test_poll_now_polls_the_chosen_feed(
+    admin_client, site, eager_celery, django_capture_on_commit_callbacks
+):
     feed = Feed.objects.create(
-        url=site.add("/feed.xml", rss([{"title": "One", "link": site.url("/one")}]),
-                     content_type="application/rss+xml"),
+        url=site.add(
+            "/feed.xml",
+            rss([{"title": "One", "link": site.url("/one")}]),
+            content_type="application/rss+xml",
+        ),
     )
 
     with django_capture_on_commit_callbacks(execute=True):

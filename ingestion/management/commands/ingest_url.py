@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from controversies.canonical import InvalidURL
 from ingestion import tasks
-from ingestion.pipeline import article_queue
+from ingestion.pipeline import article_submit
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, url: str, **options) -> None:
         try:
-            article, created = article_queue(url=url)
+            article, created = article_submit(url=url)
         except InvalidURL as exc:
             raise CommandError(str(exc)) from None
         if not created:
