@@ -1,4 +1,5 @@
-"""A loopback web server for the ingestion tests, and the domain rows they match against.
+"""Fixtures for ingestion tests: loopback HTTP servers the fetcher is allowed to reach,
+and the domain rows the pipeline matches against.
 
 The outside internet is never reached: feeds and pages are served from 127.0.0.1 on an
 ephemeral port, which INGESTION_ALLOWED_HOSTS lets the fetcher reach.
@@ -6,15 +7,49 @@ ephemeral port, which INGESTION_ALLOWED_HOSTS lets the fetcher reach.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import redis
 
 from controversies.models import Controversy, Organization, Product, Topic
+from ingestion.fetching import ratelimit
 from ingestion.pipeline import dedupe, matching
+from tests.ingestion.localserver import LocalServer
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    server = LocalServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fetch_settings(settings, local_server: LocalServer):
+    """Allow the local server, use short timeouts, and start with a fresh, generous bucket."""
+    settings.INGESTION_ALLOWED_HOSTS = [local_server.host_port]
+    settings.INGESTION_CONNECT_TIMEOUT = 2
+    settings.INGESTION_READ_TIMEOUT = 2
+    settings.INGESTION_TOTAL_TIMEOUT = 5
+    settings.INGESTION_PER_HOST_RATE = 1000
+    settings.INGESTION_PER_HOST_BURST = 1000
+    reset_rate_limits("127.0.0.1", settings)
+    yield settings
+    reset_rate_limits("127.0.0.1", settings)
+
+
+def reset_rate_limits(host: str, settings) -> None:
+    ratelimit._local_bucket.clear()
+    if settings.REDIS_URL:
+        # Without a reachable Redis the fetcher limits in-process, cleared above.
+        with contextlib.suppress(redis.RedisError):
+            ratelimit._redis_client(settings.REDIS_URL).delete(ratelimit.KEY_PREFIX + host)
 
 
 @dataclass
@@ -82,21 +117,21 @@ class LoopbackSite:
 
 @pytest.fixture
 def site(settings):
+    """Pipeline tests' web site: short timeouts and no rate limit, which the fetcher's own
+    tests cover; the end-to-end test keeps the real limit."""
     server = LoopbackSite()
     server.thread.start()
     settings.INGESTION_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
+    settings.INGESTION_CONNECT_TIMEOUT = 2
+    settings.INGESTION_READ_TIMEOUT = 2
+    settings.INGESTION_TOTAL_TIMEOUT = 5
+    settings.INGESTION_PER_HOST_RATE = 1000
+    settings.INGESTION_PER_HOST_BURST = 1000
+    reset_rate_limits("127.0.0.1", settings)
     yield server
     server.server.shutdown()
     server.server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests run with DEBUG off, where the manifest storage needs collectstatic first."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    reset_rate_limits("127.0.0.1", settings)
 
 
 @pytest.fixture(autouse=True)
