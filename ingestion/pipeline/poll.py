@@ -24,6 +24,7 @@ from ingestion.sanitize import html_to_text
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=24)
+MAX_URL_LENGTH = 2000  # the URL columns' size
 # feedparser reports these when it recovered without losing anything worth refusing for.
 _HARMLESS_BOZO = (feedparser.NonXMLContentType,)
 
@@ -105,12 +106,14 @@ def article_queue(
     Raises InvalidURL for anything that is not an http(s) URL.
     """
     canonical = canonicalize_url(url)
+    if len(url) > MAX_URL_LENGTH or len(canonical) > MAX_URL_LENGTH:
+        raise InvalidURL(f"URL longer than {MAX_URL_LENGTH} characters: {url[:100]}…")
     existing = Article.objects.filter(
         Q(link_canonical=canonical) | Q(canonical_url=canonical)
     ).first()
     if existing:
         return existing, False
-    fields = {"url": url[:2000], "link_canonical": canonical, "feed": feed}
+    fields = {"url": url, "link_canonical": canonical, "feed": feed}
     if entry is not None:
         fields.update(
             feed_title=entry.title,

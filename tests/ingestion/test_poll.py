@@ -224,3 +224,18 @@ def test_it_claims_each_due_feed_once():
 
     assert first == [due.pk]
     assert second == []
+
+
+def test_it_skips_an_entry_whose_url_is_too_long_to_store(site):
+    body = rss(
+        [
+            {"title": "Long", "link": site.url("/long?q=" + "x" * 2100)},
+            {"title": "Short", "link": site.url("/short")},
+        ]
+    )
+    feed = Feed.objects.create(url=site.add("/long.xml", body, content_type="application/rss+xml"))
+
+    run, new_ids = feed_poll(feed=feed)
+
+    assert [a.feed_title for a in Article.objects.all()] == ["Short"]
+    assert (run.new_count, run.failed_count) == (1, 1)

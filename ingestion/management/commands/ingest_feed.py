@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery.result import EagerResult
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
@@ -23,10 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"Not an http(s) URL: {url!r}") from None
         feed, created = Feed.objects.get_or_create(url=url)
         self.stdout.write(f"{'Added' if created else 'Found'} feed #{feed.pk} {feed.url}")
-        tasks.poll_feed.delay(feed.pk)
-        feed.refresh_from_db()
+        result = tasks.poll_feed.delay(feed.pk)
         run = feed.runs.order_by("-started_at").first()
-        if run and run.finished_at:
+        if isinstance(result, EagerResult) and run is not None:  # no broker: it ran here
             self.stdout.write(
                 f"Polled: {run.new_count} new, {run.duplicate_count} known, "
                 f"{run.failed_count} failed{': ' + run.error if run.error else ''}"
