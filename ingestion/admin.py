@@ -187,6 +187,13 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             )
         )
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            "title": "Articles to review, most relevant first",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     def get_ordering(self, request: HttpRequest) -> list:
         # The changelist re-applies ordering, so repeat the queue's own order here.
         return list(ReviewItem.objects.in_review().query.order_by)

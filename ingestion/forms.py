@@ -33,7 +33,7 @@ class AcceptExistingEventForm(forms.Form):
     event = EventChoiceField(queryset=Event.objects.none())
     quote = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
         help_text="The passage of the article that supports the event (optional).",
     )
 
@@ -55,10 +55,10 @@ class AcceptNewEventForm(forms.Form):
     )
     precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.DAY)
     kind = forms.ChoiceField(choices=Event.Kind.choices, initial=Event.Kind.REPORT)
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"class": "vTextField"}))
     summary = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
         help_text="In your own words.",
     )
 
