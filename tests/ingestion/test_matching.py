@@ -141,3 +141,26 @@ def test_matching_and_suggesting_twice_changes_nothing(domain):
         list(article.suggestions.values_list("pk", "score")),
     )
     assert after == before
+
+
+def test_rematch_picks_up_a_new_alias_on_articles_in_review(domain, capsys):
+    from django.core.management import call_command
+
+    from controversies.models import Controversy
+
+    domain.ice.aliases = ""  # at first only the long official name is known
+    domain.ice.save()
+    agency_case = Controversy.objects.create(title="ICE contracts", slug="ice-contracts")
+    agency_case.companies.add(domain.ice)
+    article = extracted("\n\n".join(STORY))
+    article_match(article=article)
+    article_suggest(article=article)
+    assert not article.mentions.filter(organization=domain.ice).exists()
+
+    domain.ice.aliases = "ICE"
+    domain.ice.save()
+    call_command("rematch")
+
+    assert article.mentions.get(organization=domain.ice).count == 1
+    assert agency_case in [s.controversy for s in article.suggestions.all()]
+    assert "mentions changed on 1" in capsys.readouterr().out
