@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -35,6 +36,8 @@ def _database_url() -> str:
 
 
 def _start_worker(site, log_path: Path) -> subprocess.Popen:
+    """A real worker process on the test database and our Redis db; ``site`` is any
+    loopback server with a ``port``, which the worker is allowed to fetch from."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -47,7 +50,7 @@ def _start_worker(site, log_path: Path) -> subprocess.Popen:
         "INGESTION_RETRY_BACKOFF_SECONDS": "1",
         "INGESTION_MAX_RETRIES": str(settings.INGESTION_MAX_RETRIES),
     }
-    log = log_path.open("wb")
+    log = log_path.open("ab")
     return subprocess.Popen(
         [
             sys.executable,
@@ -200,3 +203,59 @@ def test_a_real_worker_fills_the_review_queue_from_a_feed(site, domain, tmp_path
     timeline = Client().get(domain.controversy.get_absolute_url()).content.decode()
     assert "Documents show Rekognition sales to police" in timeline
     assert story.canonical_url in timeline
+
+
+def _wait_for(condition, what: str, worker: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited early:\n{log.read_text()[-4000:]}")
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}:\n{log.read_text()[-4000:]}")
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_an_article_survives_its_worker_being_killed(local_server, domain, tmp_path):
+    """GIVEN a worker fetching a page that trickles in forever
+    WHEN the worker is killed (SIGKILL) mid-fetch and the page later answers normally
+    THEN the article is left queued, and the sweeper, run by a second worker, re-enqueues
+    it and it reaches the review queue."""
+    local_server.stream("/slow", total=10 * 1024 * 1024, chunk=b"<p>", pause=0.05)
+    app.control.purge()
+    article = Article.objects.create(
+        url=local_server.url("/slow"),
+        link_canonical=local_server.url("/slow"),
+        canonical_url=local_server.url("/slow"),
+    )
+    log = tmp_path / "worker.log"
+    first = _start_worker(local_server, log)
+    try:
+        tasks.advance_article.delay(article.pk)
+        _wait_for(lambda: "/slow" in local_server.paths(), "the fetch to start", first, log)
+    finally:
+        first.kill()
+        first.wait(timeout=10)
+
+    article.refresh_from_db()
+    assert article.state == Article.State.QUEUED  # nothing recorded, nothing lost
+    local_server.reply("/slow", page(title="Rekognition, finally", paragraphs=STORY))
+    stuck_since = timezone.now() - dt.timedelta(seconds=settings.INGESTION_STUCK_AFTER_SECONDS + 60)
+    Article.objects.filter(pk=article.pk).update(updated_at=stuck_since)
+    second = _start_worker(local_server, log)
+    try:
+        tasks.sweep_stuck_articles.delay()
+
+        def reviewed() -> bool:
+            article.refresh_from_db()
+            return article.state == Article.State.IN_REVIEW
+
+        _wait_for(reviewed, "the swept article to reach review", second, log)
+    finally:
+        _stop(second)
+
+    assert article.title == "Rekognition, finally"
+    assert article.sweeps == 1
+    assert article.mentions.filter(product=domain.rekognition).exists()
