@@ -35,6 +35,7 @@ class FeedAdmin(admin.ModelAdmin):
     list_filter = ["active", "last_status"]
     search_fields = ["title", "url"]
     readonly_fields = [
+        "next_poll_at",
         "etag",
         "last_modified",
         "last_polled_at",

@@ -270,3 +270,24 @@ def test_poll_now_polls_the_chosen_feed(
     feed.refresh_from_db()
     assert feed.last_status == Feed.Status.OK
     assert Article.objects.filter(feed=feed).count() == 1
+
+
+def test_adding_a_feed_in_admin_polls_it(
+    admin_client, site, eager_celery, django_capture_on_commit_callbacks
+):
+    url = site.add(
+        "/new.xml",
+        rss([{"title": "First entry", "link": site.url("/first")}]),
+        content_type="application/rss+xml",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:ingestion_feed_add"),
+            {"url": url, "title": "", "active": "on", "poll_interval": "00:30:00"},
+        )
+
+    assert response.status_code == 302
+    feed = Feed.objects.get(url=url)
+    assert feed.title == "Tech Ethics Wire"  # taken from the feed on its first poll
+    assert Article.objects.get(feed=feed).feed_title == "First entry"

@@ -122,7 +122,9 @@ def test_it_polls_due_feeds_once_per_claim(site, eager_celery, django_capture_on
 
 
 def test_the_schedule_and_limits_protect_against_lost_and_duplicated_work():
-    beat = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    from config.celery import app
+
+    beat = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
     assert beat["ingestion.tasks.poll_due_feeds"] == 60.0
     assert beat["ingestion.tasks.sweep_stuck_articles"] <= 600
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
