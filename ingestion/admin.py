@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -133,8 +134,8 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def submit_url_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_or_change_permission(request):
-            return HttpResponseRedirect(reverse("admin:index"))
+        if not self.has_change_permission(request):
+            raise PermissionDenied  # queuing a URL makes the workers fetch it
         form = SubmitURLForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             article, created = article_submit(url=form.cleaned_data["url"])

@@ -291,3 +291,19 @@ def test_adding_a_feed_in_admin_polls_it(
     feed = Feed.objects.get(url=url)
     assert feed.title == "Tech Ethics Wire"  # taken from the feed on its first poll
     assert Article.objects.get(feed=feed).feed_title == "First entry"
+
+
+def test_submitting_a_url_needs_the_change_permission(db):
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("viewer", "v@example.test", "x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client = Client()
+    client.force_login(viewer)
+
+    response = client.post(
+        reverse("admin:ingestion_article_submit"), {"url": "https://news.example.test/a"}
+    )
+
+    assert response.status_code == 403
+    assert not Article.objects.exists()
