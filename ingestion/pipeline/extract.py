@@ -23,6 +23,8 @@ from ingestion.sanitize import html_to_text
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MIN_WORDS = 25
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# lxml refuses a str that still carries an XML encoding declaration (XHTML pages).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "Report")
 
 
@@ -174,7 +176,7 @@ def extract_page(
         raise ExtractionError(f"Not an HTML page (content type {media_type or 'missing'}).")
     if not content.strip():
         raise ExtractionError("The page is empty.")
-    text = decode_page(content, charset=charset)
+    text = _XML_DECLARATION.sub("", decode_page(content, charset=charset), count=1)
     try:
         tree = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -187,13 +189,16 @@ def extract_page(
     html_lang = (tree.get("lang") or "").strip()
 
     # trafilatura prunes the tree it is given; keep ours intact for the lookups above.
-    document = trafilatura.bare_extraction(
-        copy.deepcopy(tree),
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            copy.deepcopy(tree),
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+        )
+    except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
+        raise ExtractionError(f"The page's text could not be extracted: {exc}") from None
     body = (getattr(document, "text", None) or "").strip()
     if len(body.split()) < MIN_WORDS:
         raise ExtractionError("No article text found on the page.")

@@ -137,3 +137,12 @@ def test_it_reads_a_page_declaring_its_encoding_in_a_meta_tag():
 def test_it_refuses_to_extract_anything_but_bytes():
     with pytest.raises(TypeError):
         extract_page(URL, url=URL)  # never a URL
+
+
+def test_it_reads_an_xhtml_page_with_an_xml_declaration():
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + page(title="XHTML story", paragraphs=STORY)
+
+    extracted = extract_page(body, url=URL, content_type="application/xhtml+xml")
+
+    assert extracted.title == "XHTML story"
+    assert "28 members of Congress" in extracted.text
