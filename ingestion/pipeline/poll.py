@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
 import logging
 import random
+import re
 import xml.sax
 from dataclasses import dataclass, field
 
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=24)
 MAX_URL_LENGTH = 2000  # the URL columns' size
+_XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 # feedparser reports these when it recovered without losing anything worth refusing for.
 _HARMLESS_BOZO = (feedparser.NonXMLContentType,)
 
@@ -59,19 +62,53 @@ def _entry_date(entry: feedparser.FeedParserDict) -> dt.datetime | None:
     return None
 
 
+def check_feed_encoding(content: bytes, *, charset: str | None) -> None:
+    """Refuse bytes that contradict the encoding the server or the XML prolog declares.
+
+    Without any declaration XML means UTF-8 (or UTF-16 with a byte-order mark). The
+    media type alone is not trusted: by RFC 3023 ``text/xml`` without a charset would mean
+    US-ASCII, which would refuse the many UTF-8 feeds served that way.
+    """
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    match = _XML_ENCODING.match(content[:500])
+    declared = charset or (match.group(1).decode("ascii") if match else None)
+    if declared is None:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FeedParseError(
+                f"The feed declares no encoding and is not valid UTF-8 (at byte {exc.start})."
+            ) from None
+        return
+    try:
+        codec = codecs.lookup(declared)
+    except LookupError:
+        raise FeedParseError(f"The feed declares an unknown encoding {declared!r}.") from None
+    try:
+        content.decode(codec.name)
+    except UnicodeDecodeError as exc:
+        raise FeedParseError(
+            f"The feed declares the encoding {declared!r} but its bytes are not valid "
+            f"{declared} (at byte {exc.start})."
+        ) from None
+
+
 def parse_feed(content: bytes, *, content_type: str = "", charset: str | None = None) -> ParsedFeed:
     """Entries of an RSS or Atom document given as bytes (never a URL or a file name).
 
     A body that is not well-formed XML (truncated, an entity bomb refused by expat) or whose
-    declared encoding does not match its bytes is refused with the parser's reason rather
-    than half-read by feedparser's lenient fallback.
+    declared encoding does not match its bytes is refused with the reason rather than
+    half-read by feedparser's lenient fallback.
     """
     if not isinstance(content, bytes):
         raise TypeError("parse_feed takes the response body as bytes")
     if not content.strip():
         raise FeedParseError("The feed is empty.")
-    headers = {"content-type": content_type + (f"; charset={charset}" if charset else "")}
-    parsed = feedparser.parse(content, response_headers=headers if content_type else None)
+    check_feed_encoding(content, charset=charset)
+    # Only an explicit charset is passed on (see check_feed_encoding about media types).
+    headers = {"content-type": f"application/xml; charset={charset}"} if charset else None
+    parsed = feedparser.parse(content, response_headers=headers)
     if parsed.bozo and not isinstance(parsed.bozo_exception, _HARMLESS_BOZO):
         exc = parsed.bozo_exception
         if isinstance(exc, feedparser.CharacterEncodingOverride):

@@ -239,3 +239,26 @@ def test_it_skips_an_entry_whose_url_is_too_long_to_store(site):
 
     assert [a.feed_title for a in Article.objects.all()] == ["Short"]
     assert (run.new_count, run.failed_count) == (1, 1)
+
+
+@pytest.mark.parametrize("content_type", ["text/xml", "text/plain", "application/rss+xml"])
+def test_it_reads_a_utf8_feed_served_without_a_charset(content_type):
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Caf\u00e9 t\u00e9l\u00e9</title>'
+        "<item><title>Cr\u00e8me</title><link>http://example.test/a</link></item>"
+        "</channel></rss>"
+    ).encode()
+
+    parsed = parse_feed(body, content_type=content_type)
+
+    assert parsed.title == "Caf\u00e9 t\u00e9l\u00e9"
+    assert [e.title for e in parsed.entries] == ["Cr\u00e8me"]
+
+
+def test_it_refuses_a_feed_whose_http_charset_contradicts_its_bytes():
+    body = rss([{"title": "Cr\u00e8me br\u00fbl\u00e9e", "link": "http://example.test/a"}])
+
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(body.decode().encode("latin-1"), content_type="text/xml", charset="utf-8")
+
+    assert "declares the encoding 'utf-8'" in str(caught.value)
