@@ -10,6 +10,7 @@ import random
 import re
 import xml.sax
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import feedparser
 from django.conf import settings
@@ -94,7 +95,9 @@ def check_feed_encoding(content: bytes, *, charset: str | None) -> None:
         ) from None
 
 
-def parse_feed(content: bytes, *, content_type: str = "", charset: str | None = None) -> ParsedFeed:
+def parse_feed(
+    content: bytes, *, content_type: str = "", charset: str | None = None, base_url: str = ""
+) -> ParsedFeed:
     """Entries of an RSS or Atom document given as bytes (never a URL or a file name).
 
     A body that is not well-formed XML (truncated, an entity bomb refused by expat) or whose
@@ -121,6 +124,8 @@ def parse_feed(content: bytes, *, content_type: str = "", charset: str | None = 
     result = ParsedFeed(title=html_to_text(parsed.feed.get("title", ""), max_length=300))
     for entry in parsed.entries:
         link = (entry.get("link") or "").strip()
+        if link and base_url:
+            link = urljoin(base_url, link)  # some feeds give site-relative links
         if not link:
             result.skipped += 1
             continue
@@ -225,7 +230,10 @@ def feed_poll(*, feed: Feed, final_attempt: bool = True) -> tuple[IngestionRun, 
     else:
         try:
             parsed = parse_feed(
-                result.content, content_type=result.content_type, charset=result.charset
+                result.content,
+                content_type=result.content_type,
+                charset=result.charset,
+                base_url=result.final_url,
             )
         except FeedParseError as exc:
             return _record_failure(feed, run, str(exc)), []

@@ -91,6 +91,15 @@ def test_it_reads_atom_entries(site):
     assert article.url == site.url("/atom/vote")
 
 
+def test_it_resolves_site_relative_entry_links(site):
+    body = rss([{"title": "Relative", "link": "/news/relative?utm_source=rss"}])
+    feed = Feed.objects.create(url=site.add("/rel.xml", body, content_type="text/xml"))
+
+    _run, new_ids = feed_poll(feed=feed)
+
+    assert Article.objects.get(pk__in=new_ids).canonical_url == site.url("/news/relative")
+
+
 def test_it_keeps_entries_of_a_feed_without_dates(site):
     body = rss([{"title": "Undated story", "link": site.url("/undated")}])
     feed = Feed.objects.create(url=site.add("/undated.xml", body, content_type="text/xml"))
