@@ -235,10 +235,12 @@ def test_it_claims_each_due_feed_once():
     assert second == []
 
 
-def test_it_skips_an_entry_whose_url_is_too_long_to_store(site):
+def test_it_skips_entries_whose_links_cannot_be_stored(site):
     body = rss(
         [
             {"title": "Long", "link": site.url("/long?q=" + "x" * 2100)},
+            {"title": "Script", "link": "javascript:alert(1)"},
+            {"title": "File", "link": "file:///etc/passwd"},
             {"title": "Short", "link": site.url("/short")},
         ]
     )
@@ -247,7 +249,7 @@ def test_it_skips_an_entry_whose_url_is_too_long_to_store(site):
     run, new_ids = feed_poll(feed=feed)
 
     assert [a.feed_title for a in Article.objects.all()] == ["Short"]
-    assert (run.new_count, run.failed_count) == (1, 1)
+    assert (run.new_count, run.failed_count) == (1, 3)
 
 
 @pytest.mark.parametrize("content_type", ["text/xml", "text/plain", "application/rss+xml"])
