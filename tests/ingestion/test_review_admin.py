@@ -307,3 +307,22 @@ def test_submitting_a_url_needs_the_change_permission(db):
 
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_a_curator_can_work_the_review_queue(domain):
+    from django.contrib.auth.models import Group
+
+    curator = User.objects.create_user("cur", "cur@example.test", "x", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curator"))
+    client = Client()
+    client.force_login(curator)
+    article = in_review(domain)
+
+    listed = client.get(QUEUE)
+    client.post(QUEUE, {"action": "reject", ACTION_CHECKBOX_NAME: [article.pk]})
+    feed_form = client.get(reverse("admin:ingestion_feed_add"))
+
+    assert listed.status_code == 200 and article.title in listed.content.decode()
+    article.refresh_from_db()
+    assert article.state == Article.State.REJECTED
+    assert feed_form.status_code == 200
