@@ -124,9 +124,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 # Unacknowledged tasks are redelivered after this; it must exceed the hard time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -160,6 +158,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", default=False)
 
 # --- Project settings ------------------------------------------------------------------
+
+# Django 6 makes https the default scheme for URL form fields; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 SITE_NAME = env_str("SITE_NAME", "AI Accountability Tracker")
 # host:port pairs that the ingestion fetcher may reach even on loopback (tests, local feeds).
