@@ -111,7 +111,12 @@ def parse_feed(
     check_feed_encoding(content, charset=charset)
     # Only an explicit charset is passed on (see check_feed_encoding about media types).
     headers = {"content-type": f"application/xml; charset={charset}"} if charset else None
-    parsed = feedparser.parse(content, response_headers=headers)
+    try:
+        parsed = feedparser.parse(content, response_headers=headers)
+    except ValueError as exc:
+        # feedparser's own decoding raises on some hostile input instead of reporting it
+        # as bozo, e.g. a character reference to a lone surrogate (&#xD800;).
+        raise FeedParseError(f"The feed could not be decoded: {exc}") from None
     if parsed.bozo and not isinstance(parsed.bozo_exception, _HARMLESS_BOZO):
         exc = parsed.bozo_exception
         if isinstance(exc, feedparser.CharacterEncodingOverride):

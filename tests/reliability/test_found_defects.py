@@ -6,6 +6,7 @@ import pytest
 
 from controversies.canonical import MAX_URL_LENGTH, InvalidURL, canonicalize_url
 from ingestion.fetch import FetchError, fetch_page
+from ingestion.pipeline.poll import FeedParseError, parse_feed
 
 
 @pytest.mark.parametrize(
@@ -39,3 +40,17 @@ def test_it_reports_a_redirect_to_an_unparseable_location(settings, news_site):
     with pytest.raises(FetchError, match="unparseable Location") as error:
         fetch_page(news_site.url("/moved"))
     assert not error.value.transient
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<>&#xD800;",
+        b'<rss version="2.0"><channel><title>&#xD800;</title></channel></rss>',
+    ],
+)
+def test_it_refuses_a_feed_with_a_lone_surrogate_reference(body):
+    # feedparser raised UnicodeEncodeError out of parse() for these (found by hypothesis);
+    # the poll task crashed and left the feed's run unfinished.
+    with pytest.raises(FeedParseError, match="could not be decoded"):
+        parse_feed(body, content_type="application/rss+xml")
