@@ -349,7 +349,8 @@ def page_items() -> list[Item]:
                 page(
                     title="x",
                     paragraphs=story,
-                    extra_head='<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": </script>',
+                    extra_head='<script type="application/ld+json">'
+                    '{"@type": "NewsArticle", "datePublished": </script>',
                 )
             ),
         ),

@@ -10,7 +10,9 @@ import socket
 
 import pytest
 import redis
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from ingestion import pipeline, tasks
