@@ -6,3 +6,7 @@ from django.apps import AppConfig
 class ControversiesConfig(AppConfig):
     name = "controversies"
     verbose_name = "Controversies"
+
+    def ready(self) -> None:
+        # Cached facet counts are dropped whenever curated data changes.
+        from controversies import signals  # noqa: F401

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from controversies import facets, selectors
+from controversies.filters import ControversyFilter
+from controversies.models import Controversy
+
+PER_PAGE = 20
+FACET_LIMIT = 8
+
+
+def _page(paginator: Paginator, raw: str, notices: list[str]) -> Page:
+    """The requested page; a malformed or out-of-range number gives a nearby page and a
+    message instead of an error."""
+    if not raw:
+        return paginator.page(1)
+    try:
+        number = int(raw)
+    except ValueError:
+        notices.append(f"Ignored the page number “{raw[:20]}”: showing the first page.")
+        return paginator.page(1)
+    if number < 1:
+        notices.append("Page numbers start at 1: showing the first page.")
+        return paginator.page(1)
+    if number > paginator.num_pages:
+        notices.append(f"There are only {paginator.num_pages} pages: showing the last one.")
+        return paginator.page(paginator.num_pages)
+    return paginator.page(number)
+
+
+@require_GET
+def controversy_list(request: HttpRequest) -> HttpResponse:
+    filterset = ControversyFilter(request.GET, queryset=Controversy.objects.all())
+    active = filterset.active
+    notices = filterset.notices
+    paginator = Paginator(selectors.controversy_list_rows(filterset.qs), PER_PAGE)
+    page = _page(paginator, request.GET.get("page", ""), notices)
+    cache_key = "&".join(f"{k}={v}" for k, v in sorted(active.items()))
+    counts = facets.facet_counts(filterset.qs, cache_key=cache_key) if active else (
+        facets.all_facets()
+    )
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page_obj": page,
+        "active": active,
+        "chips": [(name, filterset.label_for(name, value)) for name, value in active.items()],
+        "notices": notices,
+        "facets": {name: values[:FACET_LIMIT] for name, values in counts.items()},
+    }
+    # A history restore needs the whole page; any other HTMX request swaps #results.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "controversies/controversy_list.html" + ("#results" if partial else "")
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
