@@ -54,7 +54,11 @@ def months_back(last: dt.date, count: int) -> dt.date:
 
 
 def month_chart(
-    counts: dict[dt.date, int], *, first: dt.date, last: dt.date, width: int = 600,
+    counts: dict[dt.date, int],
+    *,
+    first: dt.date,
+    last: dt.date,
+    width: int = 600,
     height: int = 120,
 ) -> MonthChart:
     """Bars for every month from ``first`` to ``last`` (empty months included)."""
@@ -79,8 +83,14 @@ def month_chart(
         if month.month == 1 or index == 0:
             ticks.append((round(index * slot + 1, 1), month.year))
     return MonthChart(
-        width=width, height=height, bars=bars, max_count=top, first=first, last=last,
-        total=sum(counts.get(m, 0) for m in months), year_ticks=ticks,
+        width=width,
+        height=height,
+        bars=bars,
+        max_count=top,
+        first=first,
+        last=last,
+        total=sum(counts.get(m, 0) for m in months),
+        year_ticks=ticks,
     )
 
 
@@ -109,7 +119,7 @@ def timeline_overview(events: Sequence[Event], *, width: int = 800) -> Overview:
         return Overview(width, 40, [], [], 20, None, None)
     start = min(e.occurred_on for e in events)
     end = max(e.occurred_on for e in events)
-    pad = 12
+    pad = 20
     span = max((end - start).days, 1)
 
     def x_of(day: dt.date) -> float:

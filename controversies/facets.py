@@ -72,8 +72,9 @@ def _union_for(ids: QuerySet) -> QuerySet:
     topics = Controversy.topics.through.objects.filter(controversy_id__in=ids)
     campaign_links = Campaign.controversies.through.objects.filter(controversy_id__in=ids)
     branches = [
-        _branch(companies, "company", F("organization__slug"), F("organization__name"),
-                "controversy_id"),
+        _branch(
+            companies, "company", F("organization__slug"), F("organization__name"), "controversy_id"
+        ),
         _branch(products, "product", F("product__slug"), F("product__name"), "controversy_id"),
         _branch(topics, "topic", F("topic__slug"), F("topic__name"), "controversy_id"),
         _branch(Controversy.objects.filter(pk__in=ids), "status", F("status"), F("status"), "pk"),

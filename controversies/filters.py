@@ -128,12 +128,16 @@ class ControversyFilter(django_filters.FilterSet):
 
     def filter_organisation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         member = "memberships__organization__slug"
+        acted = Event.objects.filter(event_actors__organization__slug=value)
         return queryset.filter(
-            Q(pk__in=Event.objects.filter(event_actors__organization__slug=value).values(
-                "controversy_id"))
+            Q(pk__in=acted.values("controversy_id"))
             | Q(pk__in=_campaign_controversies(campaign__organisers__slug=value))
             | Q(pk__in=_coalition_events(**{f"coalition__{member}": value}))
-            | Q(pk__in=_campaign_controversies(**{f"campaign__organising_coalition__{member}": value}))
+            | Q(
+                pk__in=_campaign_controversies(
+                    **{f"campaign__organising_coalition__{member}": value}
+                )
+            )
         )
 
     def filter_coalition(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

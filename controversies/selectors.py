@@ -100,7 +100,7 @@ def headline_counts() -> dict[str, int]:
     }
     # Table names come from model metadata, never from input.
     selects = ", ".join(
-        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)})"
+        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)})"  # noqa: S608
         for model in tables.values()
     )
     with connection.cursor() as cursor:
@@ -111,9 +111,7 @@ def headline_counts() -> dict[str, int]:
 
 def latest_events(*, limit: int = 8) -> list[Event]:
     """The newest events across every controversy."""
-    return list(
-        Event.objects.select_related("controversy").order_by("-occurred_on", "-id")[:limit]
-    )
+    return list(Event.objects.select_related("controversy").order_by("-occurred_on", "-id")[:limit])
 
 
 def most_active_controversies(*, until: dt.date, days: int = 365, limit: int = 6) -> list:

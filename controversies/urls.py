@@ -9,7 +9,5 @@ app_name = "controversies"
 urlpatterns = [
     path("", home.home, name="home"),
     path("controversies/", controversy_list.controversy_list, name="controversy_list"),
-    path(
-        "controversies/<slug:slug>/", controversy_detail.controversy_detail, name="controversy"
-    ),
+    path("controversies/<slug:slug>/", controversy_detail.controversy_detail, name="controversy"),
 ]

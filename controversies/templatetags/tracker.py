@@ -21,7 +21,7 @@ def filter_url(active: dict[str, str], name: str, value: object = "") -> str:
             params.pop(key, None)
         else:
             params[key] = str(value)
-    return "?" + urlencode(sorted(params.items())) if params else "?"
+    return "?" + urlencode(sorted(params.items())) if params else ""
 
 
 @register.simple_tag
@@ -32,7 +32,7 @@ def page_url(active: dict[str, str], number: int) -> str:
 
 @register.filter
 def percent(value: Decimal | None) -> str:
-    """"2.40" -> "2.4%"; None -> "–"."""
+    """ "2.40" -> "2.4%"; None -> "–"."""
     if value is None:
         return "–"
     return f"{value.normalize():f}%"

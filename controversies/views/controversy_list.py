@@ -28,7 +28,9 @@ def _page(paginator: Paginator, raw: str, notices: list[str]) -> Page:
         notices.append("Page numbers start at 1: showing the first page.")
         return paginator.page(1)
     if number > paginator.num_pages:
-        notices.append(f"There are only {paginator.num_pages} pages: showing the last one.")
+        pages = paginator.num_pages
+        there = "There is only 1 page" if pages == 1 else f"There are only {pages} pages"
+        notices.append(f"{there}: showing the last one.")
         return paginator.page(paginator.num_pages)
     return paginator.page(number)
 
@@ -41,8 +43,8 @@ def controversy_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.controversy_list_rows(filterset.qs), PER_PAGE)
     page = _page(paginator, request.GET.get("page", ""), notices)
     cache_key = "&".join(f"{k}={v}" for k, v in sorted(active.items()))
-    counts = facets.facet_counts(filterset.qs, cache_key=cache_key) if active else (
-        facets.all_facets()
+    counts = (
+        facets.facet_counts(filterset.qs, cache_key=cache_key) if active else (facets.all_facets())
     )
     context = {
         "filterset": filterset,
