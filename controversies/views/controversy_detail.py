@@ -6,7 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
 
 from controversies import charts, selectors
 from controversies.models import Event
@@ -52,6 +54,7 @@ def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     context = {
         "controversy": controversy,
+        "page_url": controversy.get_absolute_url(),
         "years": years,
         "event_count": len(events),
         "total_events": len(all_events),
@@ -66,6 +69,9 @@ def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "controversies/controversy_detail.html#timeline", context)
+        # The tidy address: only the filters that were applied.
+        query = urlencode([(k, v) for k, v in (("kind", kind), ("actor", actor)) if v])
+        push_url(response, controversy.get_absolute_url() + (f"?{query}" if query else ""))
     else:
         context |= {
             "campaigns": list(selectors.controversy_campaigns(controversy)),

@@ -4,7 +4,10 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
 
 from controversies import facets, selectors
 from controversies.filters import ControversyFilter
@@ -46,7 +49,14 @@ def controversy_list(request: HttpRequest) -> HttpResponse:
     counts = (
         facets.facet_counts(filterset.qs, cache_key=cache_key) if active else (facets.all_facets())
     )
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    list_url = reverse("controversies:controversy_list")
     context = {
+        "list_url": list_url,
+        # A request from a link (facet, chip, page) changed the filters behind the form's
+        # back: the fragment then carries an updated form too. A request from the form
+        # leaves it alone, so nothing the user is typing gets replaced.
+        "update_form": partial and request.htmx.trigger != "filter-form",
         "filterset": filterset,
         "form": filterset.form,
         "page_obj": page,
@@ -56,8 +66,13 @@ def controversy_list(request: HttpRequest) -> HttpResponse:
         "facets": {name: values[:FACET_LIMIT] for name, values in counts.items()},
     }
     # A history restore needs the whole page; any other HTMX request swaps #results.
-    partial = request.htmx and not request.htmx.history_restore_request
     template = "controversies/controversy_list.html" + ("#results" if partial else "")
     response = render(request, template, context)
+    if partial:
+        # Push the tidy address (valid, non-empty filters only) rather than the raw form
+        # with its empty fields, so the address bar is worth bookmarking and sharing.
+        params = dict(active, page=str(page.number)) if page.number > 1 else active
+        query = urlencode(sorted(params.items()))
+        push_url(response, list_url + (f"?{query}" if query else ""))
     patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response

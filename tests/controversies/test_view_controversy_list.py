@@ -166,13 +166,13 @@ def test_it_keeps_filters_in_pagination_links(client, db):
 
 def test_it_shows_facet_counts_for_the_current_results(client, world):
     page = client.get(URL).content.decode()
-    facets = page[page.index("Narrow down") : page.index('id="results-heading"')]
+    facets = page[page.index('<div class="facets">') :]
     assert re.search(r"Microsoft <span class=\"count\">2<", facets)
     assert re.search(r"Facial recognition <span class=\"count\">2<", facets)
     assert re.search(r"2020 <span class=\"count\">2<", facets)
 
     page = client.get(f"{URL}?company=amazon").content.decode()
-    facets = page[page.index("Narrow down") : page.index('id="results-heading"')]
+    facets = page[page.index('<div class="facets">') :]
     assert re.search(r"Facial recognition <span class=\"count\">1<", facets)
     assert "Misinformation" not in facets
     # A facet link adds its value to the filters in force.
@@ -273,3 +273,25 @@ def test_the_filter_is_usable_on_its_own(world):
     assert filterset.active == {"organisation": "aclu"}
     assert filterset.notices == ["Ignored the unknown status “bogus”."]
     assert set(ControversyFilter(None).qs) == {world.rekognition, world.face_id, world.chatbot}
+
+
+def test_it_pushes_a_tidy_address_for_htmx(client, world):
+    response = client.get(
+        f"{URL}?q=&company=amazon&product=&status=bogus&year_from=&page=1",
+        headers={"HX-Request": "true", "HX-Trigger": "filter-form"},
+    )
+    assert response["HX-Push-Url"] == "/controversies/?company=amazon"
+    response = client.get(URL + "?q=", headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == "/controversies/"
+
+
+def test_it_updates_the_form_only_when_a_link_changed_the_filters(client, world):
+    from_link = client.get(f"{URL}?company=amazon", headers={"HX-Request": "true"})
+    html = from_link.content.decode()
+    assert '<form id="filter-form" method="get" action="/controversies/" hx-swap-oob="true"' in html
+    assert '<option value="amazon" selected>Amazon</option>' in html
+
+    from_form = client.get(
+        f"{URL}?company=amazon", headers={"HX-Request": "true", "HX-Trigger": "filter-form"}
+    )
+    assert "filter-form" not in from_form.content.decode()
