@@ -80,7 +80,8 @@ def month_chart(
                 count=count,
             )
         )
-        if month.month == 1 or index == 0:
+        # The first month is labelled too unless a January label follows within a quarter.
+        if month.month == 1 or (index == 0 and month.month < 10):
             ticks.append((round(index * slot + 1, 1), month.year))
     return MonthChart(
         width=width,
