@@ -1,8 +1,8 @@
 """Facet counts for a set of controversies: how many involve each company, product,
 organisation, coalition, topic, status and year.
 
-Every facet is computed in ONE query: a UNION of small (facet, key, label, controversy)
-selects, deduplicated by the database and counted here. Results are cached under a
+Every facet is computed in ONE query: a UNION ALL of small (facet, key, label, controversy)
+selects, grouped and counted by the database. Results are cached under a
 "generation" number that signals bump whenever curated data changes (see
 ``controversies.signals``), so a page view normally costs no facet query at all and never
 shows counts older than the last edit.
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, ExtractYear
 
@@ -133,18 +134,23 @@ def _union_for(ids: QuerySet) -> QuerySet:
         ),
     ]
     first, *rest = branches
-    # UNION (not UNION ALL): the database drops repeated (facet, key, controversy) rows,
-    # so an organisation reached by two paths is counted once per controversy.
-    return first.union(*rest)
+    # UNION ALL (no sort to drop duplicates here); the outer query counts DISTINCT
+    # controversies, so an organisation reached by two paths still counts once.
+    return first.union(*rest, all=True)
 
 
 def _compute(queryset: QuerySet) -> dict[str, list[FacetValue]]:
     ids = queryset.order_by().values("pk")
-    counts: Counter[tuple[str, str]] = Counter()
-    labels: dict[tuple[str, str], str] = {}
-    for facet, key, label, _cid in _union_for(ids):
-        counts[(facet, key)] += 1
-        labels[(facet, key)] = label
+    union = _union_for(ids)
+    sql, params = union.query.sql_with_params()
+    # Count in the database: only one row per facet value comes back, however many
+    # controversies match. The inner SQL is Django's own, with parameters kept apart.
+    with connections[union.db].cursor() as cursor:
+        grouped = f"SELECT f_facet, f_key, MAX(f_label), COUNT(DISTINCT f_cid) FROM ({sql}) t"  # noqa: S608
+        cursor.execute(grouped + " GROUP BY f_facet, f_key", params)
+        rows = cursor.fetchall()
+    counts = {(facet, key): count for facet, key, _label, count in rows}
+    labels = {(facet, key): label for facet, key, label, _count in rows}
     status_labels = dict(Controversy.Status.choices)
     result: dict[str, list[FacetValue]] = defaultdict(list)
     for (facet, key), count in counts.items():

@@ -21,7 +21,7 @@ Parameters (all optional, all combinable; every one narrows the set):
 ``status``     ``ongoing`` / ``resolved`` / ``dormant``
 ``year_from``  first year with at least one event (inclusive, 1900-2100)
 ``year_to``    last year (inclusive); a reversed range is swapped
-``q``          free text in the title, summary or event titles; cut to 200 characters
+``q``          free text in the title or summary; cut to 200 characters
 =============  ==============================================================================
 
 Unknown slugs and malformed values never raise: the field is dropped from the filter and
@@ -121,10 +121,8 @@ class ControversyFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        in_events = Event.objects.filter(controversy=OuterRef("pk"), title__icontains=value)
-        return queryset.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Exists(in_events)
-        )
+        # Titles and summaries only: the search page covers events, sources and names.
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
 
     def filter_organisation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         member = "memberships__organization__slug"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
 from controversies.models import (
@@ -79,8 +79,17 @@ def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderRes
 def controversy_list_rows(queryset: QuerySet[Controversy]) -> QuerySet[Controversy]:
     """A filtered set ready for the list: newest activity first, event counts, and the
     companies, products and topics of each row (three prefetch queries per page)."""
+    # A correlated subquery rather than Count("events"): the paginator's COUNT can drop
+    # it, and the database only counts events for the rows on the page.
+    events = (
+        Event.objects.filter(controversy=OuterRef("pk"))
+        .order_by()
+        .values("controversy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        queryset.annotate(event_count=Count("events", distinct=True))
+        queryset.annotate(event_count=Coalesce(Subquery(events), 0))
         .prefetch_related("companies", "products", "topics")
         .order_by(F("last_event_on").desc(nulls_last=True), "title", "pk")
     )

@@ -129,9 +129,9 @@ def test_pages_run_under_a_strict_content_security_policy(page: Page, live_serve
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
 
     def with_csp(route):

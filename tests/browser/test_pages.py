@@ -59,9 +59,7 @@ def test_the_case_page_fits_a_phone_and_dark_mode(browser, live_server, world):
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     red, green, blue = (int(n) for n in re.findall(r"\d+", background)[:3])
     assert red + green + blue < 150, f"expected a dark background, got {background}"
-    page.screenshot(
-        path=str(_screens() / "controversy-rekognition-phone-dark.png"), full_page=True
-    )
+    page.screenshot(path=str(_screens() / "controversy-rekognition-phone-dark.png"), full_page=True)
     page.goto(f"{live_server.url}/controversies/")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     page.screenshot(path=str(_screens() / "controversy-list-phone-dark.png"), full_page=True)

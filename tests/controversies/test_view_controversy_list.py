@@ -59,7 +59,15 @@ def test_it_lists_every_controversy_newest_activity_first(client, world):
         ),
         ("year_from=2022", ["Chatbot spreads election falsehoods"]),
         ("year_to=2018", ["Amazon Rekognition sold to police"]),
-        ("q=mugshots", ["Amazon Rekognition sold to police"]),
+        ("q=falsehoods", ["Chatbot spreads election falsehoods"]),
+        (
+            "q=TRACKER",
+            [
+                "Chatbot spreads election falsehoods",
+                "Amazon Rekognition sold to police",
+                "Microsoft face API and police",
+            ],
+        ),
         ("q=ELECTION", ["Chatbot spreads election falsehoods"]),
     ],
 )
