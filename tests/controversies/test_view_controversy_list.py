@@ -303,3 +303,23 @@ def test_it_updates_the_form_only_when_a_link_changed_the_filters(client, world)
         f"{URL}?company=amazon", headers={"HX-Request": "true", "HX-Trigger": "filter-form"}
     )
     assert "filter-form" not in from_form.content.decode()
+
+
+@pytest.mark.services
+def test_it_serves_facet_counts_from_redis_until_data_changes(
+    client, world, django_assert_num_queries
+):
+    from controversies import facets
+
+    client.get(f"{URL}?company=microsoft")  # computes and stores both facet sets
+    from django.core.cache import caches
+
+    assert "redis" in type(caches["default"]).__module__.lower()
+    # Now only the count, the page and its three prefetches hit the database.
+    with django_assert_num_queries(5):
+        client.get(f"{URL}?company=microsoft")
+    before = facets.generation()
+    f.TopicFactory(name="Labour", slug="labour").controversies.add(world.chatbot)
+    assert facets.generation() != before
+    page = client.get(f"{URL}?company=microsoft").content.decode()
+    assert re.search(r"Labour <span class=\"count\">1<", page)

@@ -132,3 +132,18 @@ def test_it_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_
     with django_assert_max_num_queries(12):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_it_shows_a_friendly_page_when_something_breaks(client, world, monkeypatch):
+    # GIVEN a failure deep inside a page (here: the counts query raises)
+    def broken() -> dict:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("controversies.selectors.headline_counts", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "database went away" not in html
+    assert "Traceback" not in html
