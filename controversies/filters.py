@@ -186,7 +186,11 @@ class ControversyFilter(django_filters.FilterSet):
         for name in self.errors:
             raw = str(self.data.get(name, ""))[:60]
             label = LABELS.get(name, name)
-            if name.startswith("year_"):
+            if name == "q":
+                messages.append(
+                    "Ignored the search text: it contains characters that cannot be searched."
+                )
+            elif name.startswith("year_"):
                 messages.append(
                     f"Ignored the {label} “{raw}”: give a year between {MIN_YEAR} and {MAX_YEAR}."
                 )
