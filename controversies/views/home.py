@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from controversies import charts, selectors
 
-CHART_MONTHS = 36
+CHART_MONTHS = 48
 
 
 @require_GET

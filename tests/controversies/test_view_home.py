@@ -50,9 +50,11 @@ def test_it_ranks_the_most_active_controversies(client, world):
 def test_it_draws_one_bar_per_month_with_events(client, world):
     page = client.get("/").content.decode()
     chart = page[page.index('class="bars"') : page.index("</svg>", page.index('class="bars"'))]
-    # The 36 months to Nov 2023 start in Dec 2020: the 2021 and 2023 events are inside,
-    # the 2018-2020 ones are not.
-    assert chart.count('class="bar"') == 2
+    # The 48 months to Nov 2023 start in Dec 2019: the 2020, 2021 and 2023 events are
+    # inside, the 2018 and 2019 ones are not.
+    assert chart.count('class="bar"') == 4
+    assert "<title>April 2020: 1</title>" in chart
+    assert "<title>June 2020: 1</title>" in chart
     assert "<title>January 2021: 1</title>" in chart
     assert "<title>November 2023: 1</title>" in chart
     assert "May 2018" not in chart
