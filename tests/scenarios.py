@@ -10,8 +10,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from controversies.models import Controversy, EventActor, Organization
+from controversies.models import Controversy, Event, EventActor, Organization
+from controversies.services import controversy_refresh_last_event
 from tests import factories as f
+
+
+def add_event(**fields: object) -> Event:
+    """An event from the factory, with its controversy's last-event date kept up to date
+    (as services.event_create does), so lists sort by activity as they would live."""
+    event = f.EventFactory(**fields)
+    controversy_refresh_last_event(controversy=event.controversy)
+    return event
 
 
 @dataclass
@@ -42,13 +51,14 @@ def rekognition_world() -> World:
     rekognition = f.ControversyFactory(
         title="Amazon Rekognition sold to police",
         slug="amazon-rekognition",
+        summary="Amazon marketed face matching to police; rights groups and shareholders objected.",
         status=Controversy.Status.RESOLVED,
         companies=[amazon],
         products=[rekognition_product],
         topics=[facial, policing],
         started_on=dt.date(2018, 5, 22),
     )
-    marketing = f.EventFactory(
+    marketing = add_event(
         controversy=rekognition,
         occurred_on=dt.date(2018, 5, 22),
         kind="report",
@@ -68,7 +78,7 @@ def rekognition_world() -> World:
         ),
         quote="Amazon is marketing Rekognition to police.",
     )
-    congress = f.EventFactory(
+    congress = add_event(
         controversy=rekognition,
         occurred_on=dt.date(2018, 7, 26),
         kind="research",
@@ -76,7 +86,7 @@ def rekognition_world() -> World:
         summary="The ACLU's test falsely matched 28 members of Congress with arrest photos.",
     )
     f.EventActorFactory(event=congress, organization=aclu, role=EventActor.Role.AUTHOR)
-    letter = f.EventFactory(
+    letter = add_event(
         controversy=rekognition,
         occurred_on=dt.date(2018, 6, 1),
         occurred_on_precision="month",
@@ -85,7 +95,7 @@ def rekognition_world() -> World:
         summary="About 450 employees signed a letter to the chief executive.",
     )
     f.EventActorFactory(event=letter, organization=amazon, role=EventActor.Role.TARGET)
-    coalition_letter = f.EventFactory(
+    coalition_letter = add_event(
         controversy=rekognition,
         occurred_on=dt.date(2019, 1, 15),
         kind="open_letter",
@@ -93,7 +103,7 @@ def rekognition_world() -> World:
         summary="Rights groups ask three companies not to sell face surveillance to government.",
     )
     f.EventActorFactory(event=coalition_letter, organization=aclu, role=EventActor.Role.ORGANISER)
-    vote_event = f.EventFactory(
+    vote_event = add_event(
         controversy=rekognition,
         occurred_on=dt.date(2019, 5, 22),
         kind="shareholder_vote",
@@ -101,7 +111,7 @@ def rekognition_world() -> World:
         summary="Both proposals failed at the annual meeting; the ban won about 2.4%.",
     )
     f.EventActorFactory(event=vote_event, organization=open_mic, role=EventActor.Role.ORGANISER)
-    moratorium = f.EventFactory(
+    moratorium = add_event(
         controversy=rekognition,
         occurred_on=dt.date(2020, 4, 1),
         occurred_on_precision="quarter",
@@ -110,7 +120,7 @@ def rekognition_world() -> World:
         summary="A one-year moratorium on police use.",
     )
     f.EventActorFactory(event=moratorium, organization=amazon, role=EventActor.Role.ACTOR)
-    f.EventFactory(
+    add_event(
         controversy=rekognition,
         occurred_on=dt.date(2021, 1, 1),
         occurred_on_precision="year",
@@ -140,7 +150,17 @@ def rekognition_world() -> World:
         organiser=open_mic,
         controversy=rekognition,
     )
-    f.VoteResultFactory(resolution=ban, reported_support_pct=Decimal("2.40"), passed=False)
+    # Known only as a reported percentage: no share counts.
+    f.VoteResultFactory(
+        resolution=ban,
+        votes_for=None,
+        votes_against=None,
+        abstentions=None,
+        broker_non_votes=None,
+        shares_outstanding=None,
+        reported_support_pct=Decimal("2.40"),
+        passed=False,
+    )
     study = f.ShareholderResolutionFactory(
         meeting=meeting,
         item_number="7",
@@ -153,6 +173,8 @@ def rekognition_world() -> World:
         votes_for=275,
         votes_against=700,
         abstentions=25,
+        broker_non_votes=None,
+        shares_outstanding=None,
         passed=False,
     )
 
@@ -164,7 +186,7 @@ def rekognition_world() -> World:
         products=[face_api],
         topics=[facial],
     )
-    face_event = f.EventFactory(
+    face_event = add_event(
         controversy=face_id,
         occurred_on=dt.date(2020, 6, 11),
         kind="company_response",
@@ -187,7 +209,7 @@ def rekognition_world() -> World:
         companies=[microsoft],
         topics=[misinformation],
     )
-    f.EventFactory(
+    add_event(
         controversy=chatbot,
         occurred_on=dt.date(2023, 11, 2),
         kind="report",

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from controversies.models import EventActor
 from tests import factories as f
+from tests.scenarios import add_event
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +205,7 @@ def test_it_has_no_inline_script_or_style(client, world):
 def test_it_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries, staff):
     orgs = [f.AdvocacyGroupFactory() for _ in range(10)]
     for n in range(60):
-        event = f.EventFactory(
+        event = add_event(
             controversy=world.rekognition,
             occurred_on=dt.date(2018, 1, 1) + dt.timedelta(days=20 * n),
             kind="protest" if n % 2 else "report",

@@ -8,6 +8,7 @@ import pytest
 from controversies.filters import ControversyFilter
 from controversies.models import Controversy, EventActor
 from tests import factories as f
+from tests.scenarios import add_event
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +61,10 @@ def test_it_lists_every_controversy_newest_activity_first(client, world):
         ("year_from=2022", ["Chatbot spreads election falsehoods"]),
         ("year_to=2018", ["Amazon Rekognition sold to police"]),
         ("q=falsehoods", ["Chatbot spreads election falsehoods"]),
+        ("q=Shareholders+objected", ["Amazon Rekognition sold to police"]),
         (
-            "q=TRACKER",
-            [
-                "Chatbot spreads election falsehoods",
-                "Amazon Rekognition sold to police",
-                "Microsoft face API and police",
-            ],
+            "q=POLICE",
+            ["Amazon Rekognition sold to police", "Microsoft face API and police"],
         ),
         ("q=ELECTION", ["Chatbot spreads election falsehoods"]),
     ],
@@ -152,7 +150,7 @@ def test_it_cuts_an_over_long_search(client, world):
 
 def test_it_paginates(client, db):
     for n in range(45):
-        f.EventFactory(
+        add_event(
             controversy=f.ControversyFactory(title=f"Case {n:02}"),
             occurred_on=dt.date(2020, 1, 1) + dt.timedelta(days=n),
         )
@@ -169,7 +167,7 @@ def test_it_paginates(client, db):
 def test_it_keeps_filters_in_pagination_links(client, db):
     topic = f.TopicFactory(slug="privacy", name="Privacy")
     for _ in range(25):
-        f.EventFactory(controversy=f.ControversyFactory(topics=[topic]))
+        add_event(controversy=f.ControversyFactory(topics=[topic]))
     f.ControversyFactory()
     page = client.get(f"{URL}?topic=privacy").content.decode()
     assert 'href="/controversies/?page=2&amp;topic=privacy"' in page
@@ -256,9 +254,7 @@ def test_it_runs_a_fixed_number_of_queries(client, db, django_assert_max_num_que
             topics=[topic, f.TopicFactory()],
         )
         for day in (1, 2):
-            event = f.EventFactory(
-                controversy=controversy, occurred_on=dt.date(2019 + n % 4, 3, day)
-            )
+            event = add_event(controversy=controversy, occurred_on=dt.date(2019 + n % 4, 3, day))
             f.EventActorFactory(event=event, organization=org, role=EventActor.Role.ACTOR)
         coalition.actions.add(event)
     headers = {"HX-Request": "true"} if htmx else {}

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from controversies.models import ShareholderResolution
 from tests import factories as f
+from tests.scenarios import add_event
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_it_ranks_the_most_active_controversies(client, world):
 
     # WHEN the Rekognition case gets two newer events it leads the list.
     for day in (1, 2):
-        f.EventFactory(controversy=world.rekognition, occurred_on=dt.date(2023, 12, day))
+        add_event(controversy=world.rekognition, occurred_on=dt.date(2023, 12, day))
     active = client.get("/").content.decode()
     active = active[active.index("Most active") : active.index("Events per month")]
     assert active.index("Amazon Rekognition sold to police") < active.index("Chatbot spreads")
@@ -126,7 +127,7 @@ def test_it_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_
     for n in range(30):
         controversy = f.ControversyFactory(companies=[f.CompanyFactory()])
         for day in (1, 2, 3):
-            f.EventFactory(controversy=controversy, occurred_on=dt.date(2023, 1 + n % 12, day))
+            add_event(controversy=controversy, occurred_on=dt.date(2023, 1 + n % 12, day))
         meeting = f.ShareholderMeetingFactory(held_on=today + dt.timedelta(days=n + 1))
         for _ in range(2):
             resolution = f.ShareholderResolutionFactory(meeting=meeting, status="on_ballot")
