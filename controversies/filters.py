@@ -25,7 +25,9 @@ Parameters (all optional, all combinable; every one narrows the set):
 =============  ==============================================================================
 
 Unknown slugs and malformed values never raise: the field is dropped from the filter and
-a short message is added to ``notices`` for the page to show.
+a short message is added to ``notices`` for the page to show. Slugs are checked against
+the cached facet options (``controversies.facets.all_facets``): no query when the cache is
+warm, one when it is cold. A slug is "known" when some controversy involves it that way.
 """
 
 from __future__ import annotations
