@@ -228,3 +228,19 @@ def test_it_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_
             response = client.get(URL + query, headers=headers)
         assert response.status_code == 200
     assert response.content.decode().count('class="event"') > 10
+
+
+def test_it_says_when_a_voted_resolution_has_no_result_yet(client, world):
+    meeting = f.ShareholderMeetingFactory(company=world.amazon, held_on=dt.date(2021, 5, 26))
+    f.ShareholderResolutionFactory(
+        meeting=meeting,
+        item_number="",
+        title="Independent audit of government use",
+        status="voted",
+        controversy=world.rekognition,
+    )
+    html = client.get(URL).content.decode()
+    table = html[html.index("Shareholder resolutions") : html.index("</table>")]
+    assert "Item :" not in table
+    assert "Independent audit of government use" in table
+    assert "No result recorded yet" in table
