@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from controversies import charts, selectors
@@ -23,7 +23,7 @@ def _history_url(request: HttpRequest, pk: int) -> str | None:
         return None
 
 
-@require_GET
+@require_safe
 def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     controversy = selectors.controversy_get(slug)
     all_events = list(selectors.timeline_events(controversy))

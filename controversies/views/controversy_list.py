@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from controversies import facets, selectors
@@ -38,7 +38,7 @@ def _page(paginator: Paginator, raw: str, notices: list[str]) -> Page:
     return paginator.page(number)
 
 
-@require_GET
+@require_safe
 def controversy_list(request: HttpRequest) -> HttpResponse:
     filterset = ControversyFilter(request.GET, queryset=Controversy.objects.all())
     active = filterset.active

@@ -150,3 +150,9 @@ def test_it_shows_a_friendly_page_when_something_breaks(client, world, monkeypat
     assert "Something went wrong on our side" in html
     assert "database went away" not in html
     assert "Traceback" not in html
+
+
+@pytest.mark.parametrize("url", ["/", "/controversies/", "/controversies/amazon-rekognition/"])
+def test_it_answers_head_and_refuses_post(client, world, url):
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
