@@ -8,5 +8,9 @@ class ControversiesConfig(AppConfig):
     verbose_name = "Controversies"
 
     def ready(self) -> None:
+        from controversies.history import track_proxy_history
+
+        track_proxy_history(self.label)
+
         # Cached facet counts are dropped whenever curated data changes.
         from controversies import signals  # noqa: F401
