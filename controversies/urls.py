@@ -2,10 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from controversies import views
+from controversies.views import controversy_detail, entities, resolutions, search
 
 app_name = "controversies"
 
 urlpatterns = [
-    path("controversies/<slug:slug>/", views.controversy_detail, name="controversy"),
+    path("controversies/<slug:slug>/", controversy_detail.controversy_detail, name="controversy"),
+    path("organizations/<slug:slug>/", entities.organization_detail, name="organization"),
+    path("products/<slug:slug>/", entities.product_detail, name="product"),
+    path("coalitions/<slug:slug>/", entities.coalition_detail, name="coalition"),
+    path("campaigns/<slug:slug>/", entities.campaign_detail, name="campaign"),
+    path("resolutions/", resolutions.resolution_list, name="resolution_list"),
+    path("resolutions/<slug:slug>/", resolutions.resolution_detail, name="resolution"),
+    path("search/", search.search, name="search"),
 ]

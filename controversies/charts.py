@@ -1,0 +1,95 @@
+"""Geometry for small server-rendered SVG charts (no JavaScript, nothing inline to allow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH = 640
+HEIGHT = 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 28
+
+
+@dataclass(frozen=True)
+class SupportPoint:
+    year: int
+    support: Decimal
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PlottedPoint:
+    x: float
+    y: float
+    point: SupportPoint
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True)
+class SupportChart:
+    width: int
+    height: int
+    left: int
+    right: float
+    top: int
+    bottom: float
+    points: list[PlottedPoint]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    majority_y: float | None
+
+
+def support_chart(points: list[SupportPoint]) -> SupportChart | None:
+    """Support (per cent) of each resolution by meeting year; None when nothing to plot.
+
+    The vertical scale runs from 0 to the next 10% above the highest point (at least 50%,
+    so the majority line is always in view): small support stays visible without
+    pretending to be close to passing.
+    """
+    if not points:
+        return None
+    first = min(p.year for p in points)
+    last = max(p.year for p in points)
+    top_value = max(50, min(100, int((max(p.support for p in points) + 9) // 10 * 10)))
+    inner_w = WIDTH - LEFT - RIGHT
+    inner_h = HEIGHT - TOP - BOTTOM
+    span = max(last - first, 1)
+
+    def x_of(year: int) -> float:
+        if first == last:
+            return LEFT + inner_w / 2
+        return round(LEFT + inner_w * (year - first) / span, 1)
+
+    def y_of(value: Decimal | int) -> float:
+        return round(TOP + inner_h * (1 - float(value) / top_value), 1)
+
+    plotted = []
+    seen: dict[int, int] = {}
+    for point in sorted(points, key=lambda p: (p.year, p.support)):
+        # Several resolutions in one year: nudge them apart so each stays clickable.
+        nudge = seen.get(point.year, 0)
+        seen[point.year] = nudge + 1
+        plotted.append(
+            PlottedPoint(x=x_of(point.year) + 8 * nudge, y=y_of(point.support), point=point)
+        )
+    step = 10 if top_value <= 50 else 25
+    y_ticks = [Tick(position=y_of(v), label=f"{v}%") for v in range(0, top_value + 1, step)]
+    x_ticks = [Tick(position=x_of(y), label=str(y)) for y in range(first, last + 1)]
+    return SupportChart(
+        width=WIDTH,
+        height=HEIGHT,
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        top=TOP,
+        bottom=HEIGHT - BOTTOM,
+        points=plotted,
+        x_ticks=x_ticks,
+        y_ticks=y_ticks,
+        majority_y=y_of(50) if top_value >= 50 else None,
+    )
