@@ -70,6 +70,7 @@ class ControversyFactory(DjangoModelFactory):
 class EventFactory(DjangoModelFactory):
     class Meta:
         model = models.Event
+        skip_postgeneration_save = True
 
     controversy = factory.SubFactory(ControversyFactory)
     occurred_on = dt.date(2019, 1, 15)
