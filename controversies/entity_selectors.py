@@ -243,7 +243,7 @@ def coalition_page(slug: str) -> CoalitionPage:
 def campaign_page(slug: str) -> Campaign:
     """A campaign with organisers, targets, controversies, resolutions and each demand's
     status history: 7 queries."""
-    return get_object_or_404(
+    campaign = get_object_or_404(
         Campaign.objects.select_related("organising_coalition").prefetch_related(
             Prefetch("organisers", queryset=Organization.objects.order_by("name")),
             Prefetch("targets", queryset=Organization.objects.order_by("name")),
@@ -264,3 +264,7 @@ def campaign_page(slug: str) -> Campaign:
         ),
         slug=slug,
     )
+    for demand in campaign.demands.all():
+        # A list (the prefetched queryset cannot be indexed from the end in a template).
+        demand.status_history = list(demand.statuses.all())
+    return campaign
