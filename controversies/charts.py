@@ -24,6 +24,11 @@ class PlottedPoint:
     y: float
     point: SupportPoint
 
+    @property
+    def label_on_left(self) -> bool:
+        """Near the right edge the value label goes left of the dot so it stays visible."""
+        return self.x > WIDTH - RIGHT - 50
+
 
 @dataclass(frozen=True)
 class Tick:

@@ -66,7 +66,7 @@ class OrganizationPage:
 
 
 def organization_page(slug: str) -> OrganizationPage:
-    """Everything on an organisation's page (a company's page too): 11 queries at most."""
+    """Everything on an organisation's page (a company's page too): 10 queries."""
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
     response_filter = Q(events__kind__in=RESPONSE_KINDS) & (
@@ -221,7 +221,7 @@ class CoalitionPage:
 
 
 def coalition_page(slug: str) -> CoalitionPage:
-    """A coalition with its members (joined/left dates) and the actions it signed: 4 queries."""
+    """A coalition with its members (joined/left dates) and the actions it signed: 5 queries."""
     coalition = get_object_or_404(Coalition, slug=slug)
     memberships = list(
         coalition.memberships.select_related("organization").order_by("organization__name", "id")
