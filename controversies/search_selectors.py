@@ -147,6 +147,16 @@ def _headline(field_name: str, query: SearchQuery, **options: Any) -> SearchHead
     )
 
 
+# The newest-first orders below are those of existing btree indexes (controversy_activity_idx,
+# event_latest_idx, source_published_idx), so for a term found in most rows PostgreSQL walks
+# the index and stops after CANDIDATES matches instead of checking every row.
+NEWEST = {
+    "controversy": ("-last_event_on", "title"),
+    "event": ("-occurred_on", "-id"),
+    "source": ("-published_on", "-id"),
+}
+
+
 def _ranked(
     model: type, key: str, date_field: str, query: SearchQuery, snippet_field: str
 ) -> QuerySet:
@@ -155,7 +165,7 @@ def _ranked(
     candidates = (
         model.objects.annotate(document=vector)
         .filter(document=query)
-        .order_by(F(date_field).desc(nulls_last=True), "-pk")
+        .order_by(*NEWEST[key])
         .values("pk")[:CANDIDATES]
     )
     return (
