@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
-from controversies.charts import SupportChart, SupportPoint, support_chart
 from controversies.models import (
     Campaign,
     Coalition,
@@ -33,6 +32,7 @@ from controversies.scorecard import (
     Scorecard,
     scorecard_build,
 )
+from controversies.support_chart import SupportChart, SupportPoint, support_chart
 
 LIST_CAP = 50
 EVENT_CAP = 30

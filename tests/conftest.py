@@ -40,3 +40,13 @@ def _require_services(request: pytest.FixtureRequest) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: object) -> None:
+    """Tests run with DEBUG off, where STORAGES names the manifest storage; without a
+    collectstatic run its {% static %} lookups fail, so templates use plain storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

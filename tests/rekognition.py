@@ -10,9 +10,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from controversies import models
+from controversies.services import controversy_refresh_last_event
 from tests import factories as f
 
 D = dt.date
+# A result known only as a reported percentage: no share counts at all.
+NO_COUNTS = {
+    "votes_for": None,
+    "votes_against": None,
+    "abstentions": None,
+    "broker_non_votes": None,
+    "shares_outstanding": None,
+}
 
 
 @dataclass
@@ -165,6 +174,7 @@ def build_case() -> Case:
     ban.topics.add(topic)
     f.VoteResultFactory(
         resolution=ban,
+        **NO_COUNTS,
         reported_support_pct=Decimal("2.40"),
         reported_basis="of votes cast, as reported by Reuters",
         passed=False,
@@ -187,6 +197,7 @@ def build_case() -> Case:
         votes_against=725_000_000,
         abstentions=100_000_000,
         broker_non_votes=50_000_000,
+        shares_outstanding=None,
         passed=False,
     )
     f.ProxyAdviserRecommendationFactory(resolution=study, adviser=iss, recommendation="for")
@@ -202,8 +213,12 @@ def build_case() -> Case:
     )
     audit.topics.add(policing)
     f.VoteResultFactory(
-        resolution=audit, reported_support_pct=Decimal("35.00"), reported_basis="of votes cast"
+        resolution=audit,
+        **NO_COUNTS,
+        reported_support_pct=Decimal("35.00"),
+        reported_basis="of votes cast",
     )
+    controversy_refresh_last_event(controversy=controversy)
     return Case(
         amazon,
         aclu,

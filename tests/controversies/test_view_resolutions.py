@@ -121,7 +121,9 @@ def test_it_paginates_and_keeps_the_filters_in_page_links(client, django_assert_
             company=company, held_on=dt.date(2000 + i % 20, 5, 1 + i // 20)
         )
         resolution = f.ShareholderResolutionFactory(
-            meeting=meeting, lead_filer=f.InvestorFactory(), organiser=f.AdvocacyGroupFactory()
+            meeting=meeting,
+            lead_filer=f.InvestorFactory(slug=f"lead-{i}"),
+            organiser=f.AdvocacyGroupFactory(),
         )
         resolution.topics.add(topic)
         resolution.co_filers.add(f.InvestorFactory())
@@ -134,7 +136,8 @@ def test_it_paginates_and_keeps_the_filters_in_page_links(client, django_assert_
     assert 'href="?company=megacorp&amp;page=3"' in html
     assert 'href="?company=megacorp&amp;page=1"' in html
     with django_assert_max_num_queries(12):
-        client.get(LIST, {"proponent": "investor-1", "topic": "privacy", "year": "2005"})
+        response = client.get(LIST, {"proponent": "lead-5", "topic": "privacy", "year": "2005"})
+    assert "1 resolution<" in response.content.decode()
 
 
 DETAIL = "controversies:resolution"

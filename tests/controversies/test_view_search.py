@@ -179,9 +179,8 @@ def test_it_uses_the_search_indexes(client):
 def test_it_keeps_a_common_term_bounded_to_the_newest_candidates(client, monkeypatch):
     monkeypatch.setattr(search_selectors, "CANDIDATES", 5)
     for i in range(12):
-        f.ControversyFactory(title=f"AI harm {i}", slug=f"ai-{i}", last_event_on=None)
         f.EventFactory(
-            controversy=f.ControversyFactory(slug=f"ai-{i}"),
+            controversy=f.ControversyFactory(title=f"Harm {i}", slug=f"ai-{i}"),
             occurred_on=dt.date(2010 + i, 1, 1),
             title=f"AI event {i}",
         )

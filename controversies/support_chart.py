@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,21 +48,23 @@ class SupportChart:
     points: list[PlottedPoint]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
-    majority_y: float | None
+    majority_y: float
 
 
 def support_chart(points: list[SupportPoint]) -> SupportChart | None:
     """Support (per cent) of each resolution by meeting year; None when nothing to plot.
 
-    The vertical scale runs from 0 to the next 10% above the highest point (at least 50%,
-    so the majority line is always in view): small support stays visible without
-    pretending to be close to passing.
+    The vertical scale runs from 0 to at least 50%, so the majority line is always in
+    view: small support stays visible without pretending to be close to passing.
     """
     if not points:
         return None
     first = min(p.year for p in points)
     last = max(p.year for p in points)
-    top_value = max(50, min(100, int((max(p.support for p in points) + 9) // 10 * 10)))
+    highest = max(p.support for p in points)
+    # 50% in steps of 10 while support is low; above that, steps of 20 up to 100%.
+    top_value = 50 if highest <= 50 else min(100, int(math.ceil(highest / 20)) * 20)
+    step = 10 if top_value == 50 else 20
     inner_w = WIDTH - LEFT - RIGHT
     inner_h = HEIGHT - TOP - BOTTOM
     span = max(last - first, 1)
@@ -83,7 +86,6 @@ def support_chart(points: list[SupportPoint]) -> SupportChart | None:
         plotted.append(
             PlottedPoint(x=x_of(point.year) + 8 * nudge, y=y_of(point.support), point=point)
         )
-    step = 10 if top_value <= 50 else 25
     y_ticks = [Tick(position=y_of(v), label=f"{v}%") for v in range(0, top_value + 1, step)]
     x_ticks = [Tick(position=x_of(y), label=str(y)) for y in range(first, last + 1)]
     return SupportChart(
@@ -96,5 +98,5 @@ def support_chart(points: list[SupportPoint]) -> SupportChart | None:
         points=plotted,
         x_ticks=x_ticks,
         y_ticks=y_ticks,
-        majority_y=y_of(50) if top_value >= 50 else None,
+        majority_y=y_of(50),
     )
