@@ -48,6 +48,7 @@ def _resolution_rows() -> Any:
 class OrganizationPage:
     organization: Organization
     controversies: list[Controversy]
+    acted_in: list[Controversy]
     events: list[EventActor]
     products: list[Product]
     campaigns: list[Campaign]
@@ -66,7 +67,7 @@ class OrganizationPage:
 
 
 def organization_page(slug: str) -> OrganizationPage:
-    """Everything on an organisation's page (a company's page too): 10 queries."""
+    """Everything on an organisation's page (a company's page too): 11 queries."""
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
     response_filter = Q(events__kind__in=RESPONSE_KINDS) & (
@@ -85,6 +86,13 @@ def organization_page(slug: str) -> OrganizationPage:
             ),
         )
         .order_by("-last_event_on", "title")
+    )
+    # Controversies it took part in without being their target (an advocacy group's work).
+    acted_in = list(
+        Controversy.objects.filter(events__event_actors__organization=org)
+        .exclude(companies=org)
+        .distinct()
+        .order_by("-last_event_on", "title")[:LIST_CAP]
     )
     events = list(
         EventActor.objects.filter(organization=org)
@@ -173,6 +181,7 @@ def organization_page(slug: str) -> OrganizationPage:
     return OrganizationPage(
         organization=org,
         controversies=controversies[:LIST_CAP],
+        acted_in=acted_in,
         events=events,
         products=products,
         campaigns=campaigns,

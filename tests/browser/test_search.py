@@ -88,3 +88,22 @@ def test_it_filters_resolutions_in_place_and_goes_back(page: Page, live_server, 
     page.go_back()
     expect(page.locator("#results-heading")).to_have_text("3 resolutions")
     expect(page).to_have_url(f"{live_server.url}/resolutions/")
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "name"),
+    [
+        ("/organizations/aclu/", "American Civil Liberties Union", "organization-aclu"),
+        ("/products/rekognition/", "Rekognition", "product-rekognition"),
+        ("/coalitions/face-surveillance-coalition/", "Face surveillance coalition", "coalition"),
+        (
+            "/campaigns/stop-rekognition-sales/",
+            "Stop selling Rekognition to government",
+            "campaign",
+        ),
+    ],
+)
+def test_it_renders_the_entity_pages(page: Page, live_server, case, path, heading, name):
+    page.goto(f"{live_server.url}{path}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    _shot(page, name)

@@ -74,11 +74,15 @@ def test_it_shows_an_advocacy_groups_campaigns_coalitions_and_events(client):
     case = build_case()
     html = client.get(_url("aclu")).content.decode()
     assert "Advocacy group" in html
+    assert "Controversies American Civil Liberties Union took part in" in html
+    assert f'<a href="{case.controversy.get_absolute_url()}">' in html
     assert case.campaign.get_absolute_url() in html and "run by American Civil" in html
     assert case.coalition.get_absolute_url() in html and "joined 15 Jan 2019" in html
     assert "ACLU shows Amazon is pitching Rekognition to police" in html
     assert "(author or publisher; Amazon Rekognition sold to police)" in html
     assert "Response record" not in html  # not aimed at, so no scorecard
+    # A company is not listed as taking part in the controversies aimed at it.
+    assert "Controversies Amazon took part in" not in client.get(_url("amazon")).content.decode()
 
 
 def test_it_shows_the_resolutions_an_investor_filed_or_organised(client):
