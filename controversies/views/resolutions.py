@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from controversies import resolution_selectors
 
 
-@require_GET
+@require_safe
 def resolution_list(request: HttpRequest) -> HttpResponse:
     table = resolution_selectors.resolution_table(request.GET)
     template = "controversies/resolution_list.html"
@@ -23,7 +23,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def resolution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resolution = resolution_selectors.resolution_get(slug)
     return render(request, "controversies/resolution_detail.html", {"resolution": resolution})

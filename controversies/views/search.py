@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from controversies import search_selectors
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     results = search_selectors.search(request.GET.get("q", ""))
     template = "controversies/search.html"
