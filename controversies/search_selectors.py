@@ -24,7 +24,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -187,13 +187,23 @@ def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
         model.objects.annotate(document=vector)
         .filter(Q(document=query) | Q(name__trigram_similar=text) | Q(name__icontains=text))
         .annotate(
-            similarity=TrigramSimilarity("name", text),
-            rank=SearchRank(vector, query),
+            exact=_exact_name(text),
             score=Greatest(TrigramSimilarity("name", text), SearchRank(vector, query)),
             title_hl=_headline("name", query, highlight_all=True),
             snippet_hl=_headline("description", query, max_words=35, min_words=15),
         )
-        .order_by("-score", "name")[: PER_KIND + 1]
+        .order_by("-exact", "-score", "name")[: PER_KIND + 1]
+    )
+
+
+def _exact_name(text: str) -> Case:
+    """1 when the query is the name or one of the aliases (one per line), so "ACLU" puts
+    the American Civil Liberties Union above "ACLU of California"."""
+    alias = r"(^|\n)\s*" + re.escape(text) + r"\s*(\n|$)"
+    return Case(
+        When(Q(name__iexact=text) | Q(aliases__iregex=alias), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
 
 
@@ -247,8 +257,11 @@ def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
     newest = [F("last_event_on").desc(nulls_last=True), "-pk"]
     controversies = list(rows(Controversy, "controversy", newest))
     events = list(rows(Event, "event", ["-occurred_on", "-pk"]).select_related("controversy"))
-    organizations = list(rows(Organization, "organization", ["name"]))
-    products = list(rows(Product, "product", ["name"]).select_related("developer"))
+    query = " ".join(include)
+    organizations = list(rows(Organization, "organization", [_exact_name(query).desc(), "name"]))
+    products = list(
+        rows(Product, "product", [_exact_name(query).desc(), "name"]).select_related("developer")
+    )
     sources = list(
         rows(Source, "source", [F("published_on").desc(nulls_last=True), "-pk"]).prefetch_related(
             _citing_events()

@@ -210,3 +210,14 @@ def test_it_reads_websearch_words_for_the_fallback():
     include, exclude = search_selectors.plain_terms('"facial recognition" -police or drones')
     assert include == ["facial recognition", "drones"]
     assert exclude == ["police"]
+
+
+def test_it_puts_an_exact_name_or_alias_first(client):
+    case = build_case()
+    f.AdvocacyGroupFactory(name="ACLU of Washington", slug="aclu-wa")
+    f.AdvocacyGroupFactory(name="ACLU of California", slug="aclu-ca")
+    organizations = _groups(client.get(URL, {"q": "ACLU"}))["organizations"]
+    assert organizations[0] == case.aclu.get_absolute_url()
+    assert set(organizations[1:]) >= {"/organizations/aclu-wa/", "/organizations/aclu-ca/"}
+    # Odd characters in the query stay literal inside the alias pattern.
+    assert client.get(URL, {"q": r"ACLU\1 (x|y) [z"}).status_code == 200
