@@ -171,7 +171,7 @@ def organization_page(slug: str) -> OrganizationPage:
             SupportPoint(
                 year=r.meeting.held_on.year,
                 support=r.vote.headline_support,
-                label=f"{r.meeting.held_on:%Y} item {r.item_number}: {r.title}",
+                label=f"{r.meeting.held_on:%Y}: {r.title}",
                 url=r.get_absolute_url(),
             )
             for r in at_meetings

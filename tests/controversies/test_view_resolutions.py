@@ -193,3 +193,10 @@ def test_it_computes_support_the_way_the_page_shows_it():
     vote = f.VoteResultFactory.build(votes_for=1, votes_against=3, abstentions=4)
     assert vote.support_for_against == Decimal("25.00")
     assert vote.support_with_abstentions == Decimal("12.50")
+
+
+def test_it_leaves_out_a_missing_item_number(client):
+    resolution = f.ShareholderResolutionFactory(item_number="", title="Audit the product")
+    assert ">Audit the product</a>" in client.get(LIST).content.decode()
+    detail = client.get(reverse(DETAIL, args=[resolution.slug])).content.decode()
+    assert "item  ·" not in detail and "Item :" not in detail
