@@ -23,6 +23,7 @@ from controversies.models import (
     EventActor,
     Organization,
     Product,
+    ProxyAdviserRecommendation,
     ShareholderResolution,
 )
 from controversies.scorecard import (
@@ -35,6 +36,7 @@ from controversies.scorecard import (
 from controversies.support_chart import SupportChart, SupportPoint, support_chart
 
 LIST_CAP = 50
+RESOLUTION_CAP = 200
 EVENT_CAP = 30
 
 
@@ -55,6 +57,7 @@ class OrganizationPage:
     memberships: list[CoalitionMembership]
     resolutions_at_meetings: list[ShareholderResolution]
     resolutions_filed: list[ShareholderResolution]
+    advice: list[ProxyAdviserRecommendation]
     policy_changes: list[Event]
     scorecard: Scorecard
     chart: SupportChart | None
@@ -120,23 +123,34 @@ def organization_page(slug: str) -> OrganizationPage:
     memberships = list(
         org.coalition_memberships.select_related("coalition").order_by("joined_on", "id")
     )
-    at_meetings = list(
-        _resolution_rows().filter(meeting__company=org).order_by("-meeting__held_on", "item_number")
+    # One query for both the votes at its own meetings and the resolutions it filed,
+    # co-filed or organised elsewhere; split below.
+    cofiled = ShareholderResolution.co_filers.through.objects.filter(
+        shareholderresolution_id=OuterRef("pk"), organization_id=org.pk
     )
-    filed = list(
+    resolutions = list(
         _resolution_rows()
-        .filter(Q(lead_filer=org) | Q(co_filers=org) | Q(organiser=org))
-        .distinct()
-        .order_by("-meeting__held_on", "item_number")[:LIST_CAP]
+        .annotate(cofiled=Exists(cofiled))
+        .filter(Q(meeting__company=org) | Q(lead_filer=org) | Q(organiser=org) | Q(cofiled=True))
+        .order_by("-meeting__held_on", "item_number")[:RESOLUTION_CAP]
     )
-    for resolution in filed:
-        resolution.role_of_viewed = (
-            "lead filer"
-            if resolution.lead_filer_id == org.pk
-            else "organiser"
-            if resolution.organiser_id == org.pk
-            else "co-filer"
-        )
+    at_meetings = [r for r in resolutions if r.meeting.company_id == org.pk]
+    filed = []
+    for resolution in resolutions:
+        if resolution.lead_filer_id == org.pk:
+            resolution.role_of_viewed = "lead filer"
+        elif resolution.organiser_id == org.pk:
+            resolution.role_of_viewed = "organiser"
+        elif resolution.cofiled:
+            resolution.role_of_viewed = "co-filer"
+        else:
+            continue
+        filed.append(resolution)
+    advice = list(
+        ProxyAdviserRecommendation.objects.filter(adviser=org)
+        .select_related("resolution__meeting__company", "resolution__vote")
+        .order_by("-resolution__meeting__held_on", "resolution__item_number")[:LIST_CAP]
+    )
     policy_changes = list(
         Event.objects.filter(
             Q(event_actors__organization=org) | Q(event_actors__isnull=True),
@@ -188,6 +202,7 @@ def organization_page(slug: str) -> OrganizationPage:
         memberships=memberships,
         resolutions_at_meetings=at_meetings,
         resolutions_filed=filed,
+        advice=advice,
         policy_changes=policy_changes,
         scorecard=scorecard,
         chart=chart,

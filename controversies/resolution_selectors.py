@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import django_filters
@@ -22,7 +23,9 @@ from controversies.models import (
 PAGE_SIZE = 25
 
 
-def _by_slug(field_name: str):  # noqa: ANN202 - a filter method factory
+def _by_slug(field_name: str) -> Callable[[QuerySet, str, str], QuerySet]:
+    """A django-filter method that keeps the rows whose ``field_name`` equals the value."""
+
     def apply(queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(**{field_name: value}) if value else queryset
 

@@ -95,6 +95,15 @@ def test_it_shows_the_resolutions_an_investor_filed_or_organised(client):
     assert case.ban.get_absolute_url() in cofiler and "(co-filer)" in cofiler
 
 
+def test_it_shows_a_proxy_advisers_recommendations(client):
+    case = build_case()
+    html = client.get(_url("iss")).content.decode()
+    assert "Proxy voting advice" in html
+    ban_row = html.split(case.ban.get_absolute_url())[1].split("</tr>")[0]
+    study_row = html.split(case.study.get_absolute_url())[1].split("</tr>")[0]
+    assert "<td>Against</td>" in ban_row and "<td>For</td>" in study_row
+
+
 def test_it_escapes_names_and_descriptions(client):
     f.CompanyFactory(slug="evil", name="<script>alert(1)</script>", description="<b>x</b>")
     html = client.get(_url("evil")).content.decode()
@@ -131,6 +140,8 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_rows(client, django_asse
         f.VoteResultFactory(resolution=resolution, votes_for=i, votes_against=100)
         f.ProductFactory(developer=case.amazon)
         f.CoalitionMembershipFactory(organization=case.amazon)
+        f.ProxyAdviserRecommendationFactory(adviser=case.amazon, resolution=resolution)
+        resolution.co_filers.add(case.aclu)
     assert Event.objects.count() > 100
     with django_assert_max_num_queries(12):
         response = client.get(_url("amazon"))
