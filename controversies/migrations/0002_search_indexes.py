@@ -1,7 +1,7 @@
 """Search support on PostgreSQL: the pg_trgm extension, GIN indexes over the full-text
 vectors that controversies/search_selectors.py queries, and trigram indexes on names.
 
-Nothing happens on SQLite (CreateExtension and the guarded RunPython check the vendor),
+Nothing happens on SQLite, forwards or backwards (every operation checks the vendor),
 and the indexes are not in the models' Meta because they cannot exist on SQLite.
 The vector expressions are frozen here on purpose; a test compares query plans with them.
 """
@@ -19,6 +19,14 @@ VECTORS = {
     "product": (("name", "A"), ("aliases", "A"), ("description", "B")),
 }
 TRIGRAM = ("organization", "product")
+
+
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """Django's operation checks the vendor going forwards but not backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def _vector(weighted):
@@ -54,6 +62,6 @@ class Migration(migrations.Migration):
     dependencies = [("controversies", "0001_initial")]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.RunPython(add_indexes, remove_indexes),
     ]
