@@ -43,9 +43,9 @@ def _require_services(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings: object) -> None:
-    """Tests run with DEBUG off, where STORAGES names the manifest storage; without a
-    collectstatic run its {% static %} lookups fail, so templates use plain storage."""
+def _plain_static_files(settings) -> None:
+    # Tests run with DEBUG off, where static URLs come from collectstatic's manifest;
+    # no collectstatic runs in tests, so serve plain names instead.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
