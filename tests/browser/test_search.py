@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.rekognition import build_case
@@ -107,3 +109,18 @@ def test_it_renders_the_entity_pages(page: Page, live_server, case, path, headin
     page.goto(f"{live_server.url}{path}")
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     _shot(page, name)
+
+
+def test_it_finds_the_demo_case_and_its_2019_vote(page: Page, live_server):
+    """The same journey on the data `make demo` loads."""
+    call_command("load_demo", stdout=StringIO())
+    page.goto(f"{live_server.url}/search/?q=Rekognition")
+    page.locator("#group-controversies + ol a").first.click()
+    expect(page).to_have_url(f"{live_server.url}/controversies/amazon-rekognition/")
+    page.goto(f"{live_server.url}/search/?q=Amazon")
+    page.locator("#group-organizations + ol a", has_text="Amazon").first.click()
+    page.get_by_role("link", name=re.compile(r"Item 6:")).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("22 May 2019")
+    expect(page.locator("main")).to_contain_text("Against")  # the board's recommendation
+    _shot(page, "demo-resolution-2019-item-6")
