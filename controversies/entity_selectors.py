@@ -87,6 +87,11 @@ def organization_page(slug: str) -> OrganizationPage:
                 filter=response_filter & Q(events__kind=Event.Kind.NO_COMMENT),
                 distinct=True,
             ),
+            policy_change_count=Count(
+                "events",
+                filter=response_filter & Q(events__kind=Event.Kind.POLICY_CHANGE),
+                distinct=True,
+            ),
         )
         .order_by("-last_event_on", "title")
     )
@@ -177,7 +182,8 @@ def organization_page(slug: str) -> OrganizationPage:
             Answer(d["made_on"] or d["campaign__started_on"], d["answered_on"]) for d in demands
         ],
         demand_latest_statuses=[d["latest"] for d in demands],
-        policy_changes=len(policy_changes),
+        # Counted over every controversy; the list on the page is capped.
+        policy_changes=sum(c.policy_change_count for c in controversies),
         declined_to_comment=sum(c.declined_count for c in controversies),
     )
     chart = support_chart(

@@ -146,6 +146,8 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_rows(client, django_asse
     with django_assert_max_num_queries(12):
         response = client.get(_url("amazon"))
     assert response.status_code == 200
-    assert "30 broken" in response.content.decode()
+    html = response.content.decode()
+    assert "30 broken" in html
+    assert '<strong class="figure">31</strong><br>policy changes' in html  # 30 + the case's
     with django_assert_max_num_queries(12):
         assert client.get(_url("aclu")).status_code == 200
