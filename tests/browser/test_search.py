@@ -36,6 +36,15 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations(page: Page):
+    """Nine agents share two cores here: give each assertion and action time to settle."""
+    page.set_default_timeout(20_000)
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def case(live_server):
     return build_case()
