@@ -2,7 +2,7 @@
 
 On PostgreSQL: full-text search with the websearch syntax ("quoted phrases", or, -not),
 ranked, with highlighted snippets; trigram similarity catches misspelt names. The text
-vectors are the expressions of the GIN indexes made in migration 0002, so matching reads
+vectors are the expressions of the GIN indexes made in migration 0003, so matching reads
 the index instead of parsing every row. A term found in most rows (such as "AI") stays
 cheap because ranking only looks at the newest ``CANDIDATES`` matches of each kind.
 
@@ -51,7 +51,7 @@ def _vector(*weighted: tuple[str, str]) -> SearchVector:
     return combined
 
 
-# Keep in step with migration 0002_search_indexes: the index is only used when the query
+# Keep in step with migration 0003_search_indexes: the index is only used when the query
 # uses the same expression (tests/controversies/test_view_search.py checks the plans).
 VECTORS = {
     "controversy": (("title", "A"), ("summary", "B")),

@@ -161,7 +161,7 @@ def test_it_finds_misspelt_names_by_trigram_similarity(client):
 
 @needs_postgres
 def test_it_uses_the_search_indexes(client):
-    """The GIN indexes of migration 0002 must match the expressions the queries use;
+    """The GIN indexes of migration 0003 must match the expressions the queries use;
     with sequential scans disabled the plan names them."""
     build_case()
     query = search_selectors.SearchQuery("rekognition", search_type="websearch", config="english")

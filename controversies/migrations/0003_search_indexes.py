@@ -59,7 +59,7 @@ def remove_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("controversies", "0001_initial")]
+    dependencies = [("controversies", "0002_curator_editor_groups")]
 
     operations = [
         TrigramExtensionOnPostgres(),
