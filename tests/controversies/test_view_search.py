@@ -165,10 +165,15 @@ def test_it_uses_the_search_indexes(client):
     with sequential scans disabled the plan names them."""
     build_case()
     query = search_selectors.SearchQuery("rekognition", search_type="websearch", config="english")
-    candidates = search_selectors.Controversy.objects.annotate(
-        document=search_selectors._vector(*search_selectors.VECTORS["controversy"])
-    ).filter(document=query)
-    names = search_selectors.Product.objects.filter(name__trigram_similar="rekognitoin")
+    # No ORDER BY: a btree walked in sort order with a filter is otherwise a valid plan.
+    candidates = (
+        search_selectors.Controversy.objects.annotate(
+            document=search_selectors._vector(*search_selectors.VECTORS["controversy"])
+        )
+        .filter(document=query)
+        .order_by()
+    )
+    names = search_selectors.Product.objects.filter(name__trigram_similar="rekognitoin").order_by()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     assert "controversy_search_idx" in candidates.explain()
