@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from django.urls import path
 
-from controversies.views import controversy_detail, entities, resolutions, search
+from controversies.views import (
+    controversy_detail,
+    controversy_list,
+    entities,
+    home,
+    resolutions,
+    search,
+)
 
 app_name = "controversies"
 
 urlpatterns = [
+    path("", home.home, name="home"),
+    path("controversies/", controversy_list.controversy_list, name="controversy_list"),
     path("controversies/<slug:slug>/", controversy_detail.controversy_detail, name="controversy"),
     path("organizations/<slug:slug>/", entities.organization_detail, name="organization"),
     path("products/<slug:slug>/", entities.product_detail, name="product"),

@@ -52,21 +52,9 @@ def _plain_static_files(settings) -> None:
     }
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that flush the database (live server, transactional) after the rest.
+@pytest.fixture(autouse=True)
+def _fresh_facet_cache() -> None:
+    """Cached facet counts outlive a test's rolled-back rows; start each test afresh."""
+    from controversies import facets
 
-    pytest-django puts them last, but pytest then groups tests by session-scoped
-    parameters (Playwright's browser name, which any test with an argument called
-    ``page`` picks up), which can pull browser tests forward. Their flush would wipe rows
-    that data migrations made (the Curator and Editor groups) before the tests that need
-    them. A stable sort keeps every other order as it was.
-    """
-
-    def flushes(item: pytest.Item) -> bool:
-        marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and marker.kwargs.get("transaction"))
-        fixtures = getattr(item, "fixturenames", ())
-        return transactional or "live_server" in fixtures or "transactional_db" in fixtures
-
-    items.sort(key=flushes)
+    facets.invalidate()

@@ -1,7 +1,6 @@
 """In a real Chromium: search for the reference case and reach the 2019 vote.
 
-The launch arguments live here until tests/browser/conftest.py (shared browser setup)
-is on main; they point Playwright at Debian's Chromium.
+Chromium's launch arguments come from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
@@ -19,21 +18,7 @@ from tests.rekognition import build_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Playwright's sync API keeps an event loop running in the test thread; Django's ORM guard
-# would refuse the test's own (synchronous) database work without this.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots"))
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    }
 
 
 @pytest.fixture(autouse=True)
