@@ -1,0 +1,15 @@
+"""The API's URLs. Included at the top level (no app namespace) because django-ninja
+reverses its own "api:..." names for the docs page."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from opendata.api.routes import api
+from opendata.api.errors import api_not_found
+
+urlpatterns = [
+    path("", api.urls),
+    # Anything else under /api/ answers in JSON too, never with the HTML 404 page.
+    re_path(r"^", api_not_found),
+]
