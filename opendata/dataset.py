@@ -65,31 +65,63 @@ def _through(field: Any) -> type[models.Model]:
 
 # In loading order: everything a row points to comes before it.
 TABLES = [
-    Table("organizations", m.Organization, "Companies, advocacy groups, investors and every other actor."),
+    Table(
+        "organizations",
+        m.Organization,
+        "Companies, advocacy groups, investors and every other actor.",
+    ),
     Table("products", m.Product, "AI systems and technologies."),
     Table("topics", m.Topic, "Harm or issue categories."),
     Table("controversies", m.Controversy, "Controversies."),
-    Table("controversy_companies", _through(m.Controversy.companies), "Target companies of each controversy."),
-    Table("controversy_products", _through(m.Controversy.products), "Products involved in each controversy."),
+    Table(
+        "controversy_companies",
+        _through(m.Controversy.companies),
+        "Target companies of each controversy.",
+    ),
+    Table(
+        "controversy_products",
+        _through(m.Controversy.products),
+        "Products involved in each controversy.",
+    ),
     Table("controversy_topics", _through(m.Controversy.topics), "Topics of each controversy."),
     Table("sources", m.Source, "Cited documents."),
     Table("events", m.Event, "Dated events on each controversy's timeline."),
-    Table("event_actors", m.EventActor, "Organisations that took part in an event, with their role."),
+    Table(
+        "event_actors", m.EventActor, "Organisations that took part in an event, with their role."
+    ),
     Table("event_sources", m.EventSource, "Numbered citations: this source supports this event."),
     Table("coalitions", m.Coalition, "Coalitions of organisations."),
     Table("coalition_memberships", m.CoalitionMembership, "Members of each coalition."),
-    Table("coalition_actions", _through(m.Coalition.actions), "Events (letters, actions) each coalition signed."),
+    Table(
+        "coalition_actions",
+        _through(m.Coalition.actions),
+        "Events (letters, actions) each coalition signed.",
+    ),
     Table("campaigns", m.Campaign, "Advocacy campaigns."),
     Table("campaign_organisers", _through(m.Campaign.organisers), "Organisers of each campaign."),
     Table("campaign_targets", _through(m.Campaign.targets), "Organisations each campaign targets."),
-    Table("campaign_controversies", _through(m.Campaign.controversies), "Controversies each campaign is about."),
+    Table(
+        "campaign_controversies",
+        _through(m.Campaign.controversies),
+        "Controversies each campaign is about.",
+    ),
     Table("demands", m.Demand, "What each campaign asks for."),
     Table("demand_statuses", m.DemandStatus, "Dated steps in each demand's life."),
     Table("shareholder_meetings", m.ShareholderMeeting, "Shareholder meetings."),
     Table("resolutions", m.ShareholderResolution, "Shareholder resolutions."),
-    Table("resolution_co_filers", _through(m.ShareholderResolution.co_filers), "Co-filers of each resolution."),
-    Table("resolution_topics", _through(m.ShareholderResolution.topics), "Topics of each resolution."),
-    Table("adviser_recommendations", m.ProxyAdviserRecommendation, "Proxy advisers' voting recommendations."),
+    Table(
+        "resolution_co_filers",
+        _through(m.ShareholderResolution.co_filers),
+        "Co-filers of each resolution.",
+    ),
+    Table(
+        "resolution_topics", _through(m.ShareholderResolution.topics), "Topics of each resolution."
+    ),
+    Table(
+        "adviser_recommendations",
+        m.ProxyAdviserRecommendation,
+        "Proxy advisers' voting recommendations.",
+    ),
     Table("votes", m.VoteResult, "Vote results of resolutions."),
 ]
 
@@ -185,7 +217,10 @@ def datapackage(version: str) -> dict[str, Any]:
                 foreign_keys.append(
                     {
                         "fields": field.attname,
-                        "reference": {"resource": _table_of(field.related_model).name, "fields": "id"},
+                        "reference": {
+                            "resource": _table_of(field.related_model).name,
+                            "fields": "id",
+                        },
                     }
                 )
         resources.append(
@@ -347,4 +382,3 @@ def _reset_sequences() -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-

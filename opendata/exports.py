@@ -9,7 +9,6 @@ docs/data-dictionary.md (a test keeps the two in step).
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any

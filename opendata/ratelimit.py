@@ -18,7 +18,7 @@ _RATE = re.compile(r"^\s*(\d+)\s*/\s*([smhd])\s*$")
 
 
 def parse_rate(rate: str) -> tuple[int, int] | None:
-    """"120/m" -> (120, 60); "" -> None (no limit)."""
+    """ "120/m" -> (120, 60); "" -> None (no limit)."""
     if not rate:
         return None
     match = _RATE.match(rate)

@@ -11,9 +11,7 @@ FMT = r"(?P<fmt>csv|json)"
 urlpatterns = [
     path("feeds/events/", feeds.LatestEventsFeed(), name="feed_latest"),
     path("feeds/controversies/", feeds.FilteredControversiesFeed(), name="feed_filtered"),
-    path(
-        "feeds/controversies/<slug:slug>/", feeds.ControversyFeed(), name="feed_controversy"
-    ),
+    path("feeds/controversies/<slug:slug>/", feeds.ControversyFeed(), name="feed_controversy"),
     path("feeds/companies/<slug:slug>/", feeds.CompanyFeed(), name="feed_company"),
     path(
         "feeds/organizations/<slug:slug>/",
@@ -30,7 +28,5 @@ urlpatterns = [
         views.timeline_export,
         name="export_timeline",
     ),
-    re_path(
-        rf"^exports/resolutions\.{FMT}$", views.resolutions_export, name="export_resolutions"
-    ),
+    re_path(rf"^exports/resolutions\.{FMT}$", views.resolutions_export, name="export_resolutions"),
 ]

@@ -66,7 +66,9 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_cik(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         # CIKs are written with and without their leading zeros.
         value = value.strip()
-        return qs.filter(Q(sec_cik=value) | Q(sec_cik=value.lstrip("0")) | Q(sec_cik=value.zfill(10)))
+        return qs.filter(
+            Q(sec_cik=value) | Q(sec_cik=value.lstrip("0")) | Q(sec_cik=value.zfill(10))
+        )
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -163,4 +165,3 @@ def query_schema(*filtersets: type[django_filters.FilterSet]) -> type[Schema]:
         for name in filterset.base_filters
     }
     return create_model(f"{filtersets[0].__name__}Params", __base__=Schema, **fields)
-

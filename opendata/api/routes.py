@@ -134,7 +134,10 @@ def controversy_list(
 def controversy_detail(request: HttpRequest, slug: str) -> Controversy:
     """One controversy with its whole timeline and every event's sources."""
     queryset = _controversies().prefetch_related(
-        Prefetch("events", queryset=selectors.events_with_sources(Event.objects.order_by("occurred_on", "id")))
+        Prefetch(
+            "events",
+            queryset=selectors.events_with_sources(Event.objects.order_by("occurred_on", "id")),
+        )
     )
     return get_object_or_404(queryset, slug=slug)
 
@@ -155,7 +158,12 @@ def event_list(
         chosen = ControversyFilter(request.GET, queryset=Controversy.objects.all()).qs
         events = events.filter(controversy__in=chosen.values("pk"))
     return _listing(
-        request, events, filtersets.EventFilter, page, scope="events", ordering=("-occurred_on", "-id")
+        request,
+        events,
+        filtersets.EventFilter,
+        page,
+        scope="events",
+        ordering=("-occurred_on", "-id"),
     )
 
 
@@ -191,9 +199,7 @@ def organization_detail(request: HttpRequest, slug: str) -> Organization:
     return get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
 
-@api.get(
-    "/products", response={200: page_schema(schemas.ProductOut), **ERRORS}, tags=["products"]
-)
+@api.get("/products", response={200: page_schema(schemas.ProductOut), **ERRORS}, tags=["products"])
 def product_list(
     request: HttpRequest,
     filters: Query[filtersets.query_schema(filtersets.ProductFilter)],  # type: ignore[valid-type]
@@ -224,9 +230,7 @@ def coalition_list(
     return _listing(request, _coalitions(), filtersets.CoalitionFilter, page, scope="coalitions")
 
 
-@api.get(
-    "/coalitions/{slug}", response={200: schemas.CoalitionOut, **ERRORS}, tags=["coalitions"]
-)
+@api.get("/coalitions/{slug}", response={200: schemas.CoalitionOut, **ERRORS}, tags=["coalitions"])
 def coalition_detail(request: HttpRequest, slug: str) -> Coalition:
     return get_object_or_404(_coalitions(), slug=slug)
 

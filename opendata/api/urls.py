@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from opendata.api.routes import api
 from opendata.api.errors import api_not_found
+from opendata.api.routes import api
 
 urlpatterns = [
     path("", api.urls),

@@ -101,21 +101,26 @@ def world(db) -> World:
     factories.CoalitionMembershipFactory(coalition=coalition, organization=aclu)
     coalition.actions.add(rekognition.events.first())
     campaign = factories.CampaignFactory(
-        name="Stop selling Rekognition", slug="stop-rekognition",
-        organisers=[aclu], targets=[amazon], controversies=[rekognition],
+        name="Stop selling Rekognition",
+        slug="stop-rekognition",
+        organisers=[aclu],
+        targets=[amazon],
+        controversies=[rekognition],
     )
     demand = factories.DemandFactory(campaign=campaign)
     factories.DemandStatusFactory(demand=demand)
     meeting = factories.ShareholderMeetingFactory(company=amazon, held_on=dt.date(2019, 5, 22))
     resolution = factories.ShareholderResolutionFactory(
-        meeting=meeting, slug="amazon-2019-rekognition", title="Ban sales to government",
-        controversy=rekognition, topics=[facial], co_filers=[aclu],
+        meeting=meeting,
+        slug="amazon-2019-rekognition",
+        title="Ban sales to government",
+        controversy=rekognition,
+        topics=[facial],
+        co_filers=[aclu],
     )
     factories.VoteResultFactory(resolution=resolution)
     factories.ProxyAdviserRecommendationFactory(resolution=resolution)
-    other_meeting = factories.ShareholderMeetingFactory(
-        company=google, held_on=dt.date(2021, 6, 2)
-    )
+    other_meeting = factories.ShareholderMeetingFactory(company=google, held_on=dt.date(2021, 6, 2))
     factories.ShareholderResolutionFactory(
         meeting=other_meeting, slug="google-2021-ai", title="Report on AI"
     )

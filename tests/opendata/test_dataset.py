@@ -79,7 +79,10 @@ def test_it_writes_a_data_dictionary_version_and_licence(world, tmp_path):
     assert fields["started_on"]["type"] == "date"
     assert "created_at" not in fields
     events = package["resources"][names.index("events")]
-    assert {"fields": "controversy_id", "reference": {"resource": "controversies", "fields": "id"}} in events["schema"]["foreignKeys"]
+    assert {
+        "fields": "controversy_id",
+        "reference": {"resource": "controversies", "fields": "id"},
+    } in events["schema"]["foreignKeys"]
     # Each CSV's header is exactly the dictionary's columns.
     for resource in package["resources"]:
         header = (tmp_path / resource["path"]).read_text().splitlines()[0]

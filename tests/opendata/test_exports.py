@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 
 from opendata import exports
 
@@ -112,7 +112,7 @@ def test_it_streams_rows_chunk_by_chunk(client, world, monkeypatch):
     response = client.get("/exports/controversies.csv")
     assert isinstance(response, StreamingHttpResponse)
     pieces = iter(response.streaming_content)
-    with CaptureQueriesContext(connection) as first:
+    with CaptureQueriesContext(connection):
         header, row = next(pieces), next(pieces)
     with CaptureQueriesContext(connection) as rest:
         remainder = list(pieces)
