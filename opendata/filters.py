@@ -1,24 +1,31 @@
 """Controversy filters shared by the feeds, the exports and the API.
 
 A stand-in with the same parameter names as the dashboard's ``ControversyFilter``
-(company, product, organization, coalition, topic, status, year_from, year_to, q); an
+(company, product, organisation, coalition, topic, status, year_from, year_to, q); an
 unknown slug or a malformed value fails its field's validation, and django-filter then
 leaves that filter out, so bad parameters are ignored exactly as on the pages.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from controversies.models import (
+    Campaign,
     Coalition,
     Controversy,
+    Event,
     Organization,
     Product,
     ShareholderResolution,
     Topic,
 )
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+Q_MAX_LENGTH = 200
 
 
 class ControversyFilter(django_filters.FilterSet):
@@ -28,8 +35,12 @@ class ControversyFilter(django_filters.FilterSet):
     product = django_filters.ModelChoiceFilter(
         queryset=Product.objects.all(), to_field_name="slug", field_name="products"
     )
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), to_field_name="slug", method="filter_organisation"
+    )
+    # The American spelling is accepted too: API clients will try it.
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", method="filter_organization"
+        queryset=Organization.objects.all(), to_field_name="slug", method="filter_organisation"
     )
     coalition = django_filters.ModelChoiceFilter(
         queryset=Coalition.objects.all(), to_field_name="slug", method="filter_coalition"
@@ -38,67 +49,60 @@ class ControversyFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(), to_field_name="slug", field_name="topics"
     )
     status = django_filters.ChoiceFilter(choices=Controversy.Status.choices)
-    year_from = django_filters.NumberFilter(method="filter_year_from", min_value=1900)
-    year_to = django_filters.NumberFilter(method="filter_year_to", max_value=2200)
+    year_from = django_filters.NumberFilter(
+        method="filter_years", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    year_to = django_filters.NumberFilter(
+        method="filter_years", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
     q = django_filters.CharFilter(method="filter_q")
 
     class Meta:
         model = Controversy
         fields: list[str] = []
 
-    def filter_organization(self, qs: QuerySet, name: str, value: Organization) -> QuerySet:
-        # Any involvement: targeted, acting in an event, or organising a campaign.
-        ids = (
-            Controversy.objects.filter(
-                Q(companies=value) | Q(events__actors=value) | Q(campaigns__organisers=value)
+    def filter_organisation(self, qs: QuerySet, name: str, value: Organization) -> QuerySet:
+        # Acted in one of its events, organised one of its campaigns, or belongs to a
+        # coalition that signed one of its events or organised one of its campaigns.
+        coalitions = Coalition.objects.filter(memberships__organization=value)
+        return qs.filter(
+            Q(pk__in=Event.objects.filter(event_actors__organization=value).values("controversy"))
+            | Q(pk__in=Campaign.objects.filter(organisers=value).values("controversies"))
+            | Q(pk__in=Event.objects.filter(coalitions__in=coalitions).values("controversy"))
+            | Q(
+                pk__in=Campaign.objects.filter(organising_coalition__in=coalitions).values(
+                    "controversies"
+                )
             )
-            .values("pk")
-            .distinct()
         )
-        return qs.filter(pk__in=ids)
 
     def filter_coalition(self, qs: QuerySet, name: str, value: Coalition) -> QuerySet:
-        ids = (
-            Controversy.objects.filter(
-                Q(events__coalitions=value) | Q(campaigns__organising_coalition=value)
-            )
-            .values("pk")
-            .distinct()
-        )
-        return qs.filter(pk__in=ids)
-
-    # A controversy belongs to a year range when its active span (start to latest event)
-    # overlaps it.
-    def filter_year_from(self, qs: QuerySet, name: str, value: float) -> QuerySet:
-        year = int(value)
         return qs.filter(
-            Q(last_event_on__year__gte=year)
-            | Q(last_event_on__isnull=True, started_on__year__gte=year)
+            Q(pk__in=Event.objects.filter(coalitions=value).values("controversy"))
+            | Q(pk__in=Campaign.objects.filter(organising_coalition=value).values("controversies"))
         )
 
-    def filter_year_to(self, qs: QuerySet, name: str, value: float) -> QuerySet:
-        year = int(value)
-        return qs.filter(
-            Q(started_on__year__lte=year)
-            | Q(started_on__isnull=True, last_event_on__year__lte=year)
-        )
+    def filter_years(self, qs: QuerySet, name: str, value: float) -> QuerySet:
+        """At least one event in the range; both ends are applied together, once, so a
+        reversed range can be swapped."""
+        cleaned = self.form.cleaned_data
+        if name == "year_to" and cleaned.get("year_from") is not None:
+            return qs  # already applied with year_from
+        first, last = cleaned.get("year_from"), cleaned.get("year_to")
+        if first is not None and last is not None and first > last:
+            first, last = last, first
+        dated = Q()
+        if first is not None:
+            dated &= Q(occurred_on__gte=dt.date(int(first), 1, 1))
+        if last is not None:
+            dated &= Q(occurred_on__lte=dt.date(int(last), 12, 31))
+        return qs.filter(Exists(Event.objects.filter(dated, controversy=OuterRef("pk"))))
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
+        value = value.strip()[:Q_MAX_LENGTH]
         if not value:
             return qs
-        ids = (
-            Controversy.objects.filter(
-                Q(title__icontains=value)
-                | Q(summary__icontains=value)
-                | Q(aiaaic_id__iexact=value)
-                | Q(companies__name__icontains=value)
-                | Q(products__name__icontains=value)
-            )
-            .values("pk")
-            .distinct()
-        )
-        return qs.filter(pk__in=ids)
+        return qs.filter(Q(title__icontains=value) | Q(summary__icontains=value))
 
 
 FILTER_PARAMS = tuple(ControversyFilter.base_filters)

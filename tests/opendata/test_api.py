@@ -125,12 +125,16 @@ def test_it_lists_and_shows_sources(client, world):
     [
         ("company=google", ["project-maven"]),
         ("product=rekognition", ["amazon-rekognition"]),
+        ("organisation=aclu", ["amazon-rekognition"]),
         ("organization=aclu", ["amazon-rekognition"]),
         ("coalition=fsc", ["amazon-rekognition"]),
         ("topic=military-use", ["project-maven"]),
         ("status=dormant", ["old-chatbot"]),
         ("year_from=2018", ["amazon-rekognition", "project-maven"]),
         ("year_to=2017", ["old-chatbot"]),
+        ("year_from=2018&year_to=2018", ["amazon-rekognition", "project-maven"]),
+        ("year_from=2018&year_to=2016", ["amazon-rekognition", "project-maven", "old-chatbot"]),
+        ("year_from=2017&year_to=2017", []),
         ("q=rekognition", ["amazon-rekognition"]),
         ("aiid=42", ["amazon-rekognition"]),
         ("aiaaic=aiaaic0123", ["project-maven"]),
@@ -353,3 +357,12 @@ def test_it_serves_browsable_docs_without_a_cdn(client, settings):
     from django.contrib.staticfiles import finders
 
     assert finders.find("ninja/swagger-ui-bundle.js")
+
+
+def test_it_counts_a_coalition_member_as_involved(client, world):
+    # GIVEN a group whose only link is membership of a coalition that signed an event,
+    # THEN the organisation filter still finds the controversy.
+    member = factories.AdvocacyGroupFactory(name="Fight for the Future", slug="fftf")
+    coalition = world.rekognition.events.first().coalitions.get()
+    factories.CoalitionMembershipFactory(coalition=coalition, organization=member)
+    assert _slugs(_get(client, "/api/controversies?organisation=fftf")) == ["amazon-rekognition"]
