@@ -122,6 +122,10 @@ RESOLUTION_COLUMNS = [
 ]
 
 
+# A text cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -131,6 +135,8 @@ def _csv_cell(value: Any) -> str:
         return "\n".join(_csv_cell(v) for v in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
     return str(value)
 
 

@@ -294,6 +294,8 @@ def test_it_answers_cors_for_get_on_the_api_and_feeds_only(client, world):
 def test_it_is_read_only(client, world):
     response = client.post("/api/controversies", {"title": "x"})
     assert response.status_code == 405
+    assert "read-only" in response.json()["detail"]
+    assert response["Allow"] == "GET"
     assert Controversy.objects.count() == 3
 
 

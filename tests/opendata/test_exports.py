@@ -132,3 +132,13 @@ def test_it_documents_every_export_column():
     ):
         missing = {c.name for c in columns} - documented
         assert not missing, f"undocumented export columns: {sorted(missing)}"
+
+
+def test_it_defuses_spreadsheet_formulas_in_csv_but_not_json(client, world):
+    world.maven.title = '=HYPERLINK("https://evil.example","click")'
+    world.maven.save()
+    rows = _csv(client, "/exports/controversies.csv?status=resolved")
+    assert rows[0]["title"] == "'" + world.maven.title
+    assert _json(client, "/exports/controversies.json?status=resolved")[0]["title"] == (
+        world.maven.title
+    )
