@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
 
 from controversies.models import Controversy, Event, Organization
 from opendata import selectors
@@ -48,7 +49,15 @@ class _EventFeed(Feed):
         return f"{item.controversy.title}: {item.title}"
 
     def item_description(self, item: Event) -> str:
-        return f"{item.display_date}. {item.summary}".strip()
+        """The date and summary, then the sources as links, for readers that do not show
+        related links."""
+        text = format_html("<p>{}. {}</p>", item.display_date, item.summary)
+        links = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            ((c.source.url, c.source.title or c.source.url) for c in item.citations.all()),
+        )
+        return text + format_html("<p>Sources:</p><ul>{}</ul>", links) if links else text
 
     def item_link(self, item: Event) -> str:
         return f"{item.controversy.get_absolute_url()}#event-{item.pk}"

@@ -35,7 +35,11 @@ def test_it_gives_each_entry_a_title_date_summary_link_and_sources(client, world
     entry = feed.entries[0]
     event = world.rekognition.events.get(title__startswith="Test misidentifies")
     assert entry.published.startswith("2018-07-26")
-    assert entry.summary == "26 July 2018. The ACLU's test matched lawmakers to mugshots."
+    assert entry.summary_detail.type == "text/html"
+    assert entry.summary.startswith(
+        "<p>26 July 2018. The ACLU&#x27;s test matched lawmakers to mugshots.</p>"
+    )
+    assert '<a href="https://www.aclu.org/letter">ACLU letter to Amazon</a>' in entry.summary
     assert entry.link == f"http://testserver/controversies/amazon-rekognition/#event-{event.pk}"
     related = [link for link in entry.links if link.rel == "related"]
     assert [(link.href, link.title) for link in related] == [
@@ -88,3 +92,13 @@ def test_it_ignores_unknown_and_malformed_filters_in_feeds(client, world):
 
 def test_it_answers_404_for_an_unknown_controversy_feed(client, world):
     assert client.get("/feeds/controversies/nope/").status_code == 404
+
+
+def test_it_escapes_markup_in_entries(client, world):
+    event = world.maven.events.get()
+    event.summary = '<script>alert("x")</script> & more'
+    event.save()
+    response = client.get("/feeds/controversies/project-maven/")
+    assert b"<script>" not in response.content
+    entry = feedparser.parse(response.content).entries[0]
+    assert "&lt;script&gt;" in entry.summary
