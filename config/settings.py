@@ -205,7 +205,7 @@ MIDDLEWARE.insert(
 )
 CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_METHODS = ["GET"]
 CORS_ALLOW_CREDENTIALS = False
 # Requests per client IP per window on /api/, e.g. "120/m", "1000/h"; "" turns it off.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")

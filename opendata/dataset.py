@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from controversies import models as m
 
@@ -357,20 +357,20 @@ def import_dataset(directory: Path) -> dict[str, int]:
         for table in TABLES:
             fields = {f.attname: f for f in table.fields}
             rows = _read_rows(table, directory)
-            objects = [
-                table.model(**{c: _python_value(fields[c], v) for c, v in row.items()})
-                for row in rows
-            ]
             try:
+                objects = [
+                    table.model(**{c: _python_value(fields[c], v) for c, v in row.items()})
+                    for row in rows
+                ]
                 table.model._default_manager.bulk_create(objects, batch_size=BATCH)
-            except Exception as exc:  # noqa: BLE001 - reported with the table's name
+            except (DatabaseError, ValueError, TypeError, ArithmeticError) as exc:
                 raise DatasetError(f"Cannot load {table.name}: {exc}") from exc
             counts[table.name] = len(objects)
         # Constraints are deferred to the end of the transaction; check them here so a
         # broken reference is reported as such and rolls everything back.
         try:
             connection.check_constraints()
-        except Exception as exc:  # noqa: BLE001
+        except DatabaseError as exc:
             raise DatasetError(f"The release refers to rows it does not contain: {exc}") from exc
         _reset_sequences()
     return counts

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from controversies.models import Controversy, Event, Organization
 from opendata import selectors
@@ -27,7 +28,7 @@ from opendata.links import page_url
 
 
 class EventAtomFeed(Atom1Feed):
-    def add_item_elements(self, handler, item) -> None:  # noqa: ANN001 (Django's API)
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict) -> None:
         super().add_item_elements(handler, item)
         for source in item.get("sources", ()):
             attrs = {"rel": "related", "href": source["url"]}

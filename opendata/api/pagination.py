@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Schema
@@ -51,7 +52,7 @@ def _decode(queryset: QuerySet, ordering: tuple[str, ...], cursor: str, scope: s
             model._meta.get_field(_field_name(key)).to_python(value)
             for key, value in zip(ordering, payload, strict=True)
         ]
-    except Exception:  # noqa: BLE001 - any unreadable value is the client's bad cursor
+    except (ValidationError, TypeError, ValueError):
         raise BadRequest("Invalid cursor: pass back the next_cursor of a previous page.") from None
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Swagger
+from ninja import NinjaAPI, Query, Schema, Swagger
 from pydantic import Field
 
 from controversies.canonical import InvalidURL, canonicalize_url
@@ -53,7 +53,7 @@ install_error_handlers(api)
 ERRORS = {400: schemas.ErrorOut, 404: schemas.ErrorOut, 429: schemas.ErrorOut}
 
 
-class PageParams(filtersets.Schema):
+class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
     cursor: str | None = Field(None, description="The next_cursor of the previous page.")
 

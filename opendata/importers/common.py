@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -85,7 +85,7 @@ def import_rows(
 
 
 @contextlib.contextmanager
-def dry_run_guard(dry_run: bool):  # noqa: ANN201
+def dry_run_guard(dry_run: bool) -> Iterator[None]:
     """In a dry run everything happens inside one transaction that is rolled back."""
     if not dry_run:
         yield

@@ -135,3 +135,27 @@ def test_it_imports_all_or_nothing(world, tmp_path):
 def test_it_refuses_a_directory_that_is_not_a_release(tmp_path):
     with pytest.raises(CommandError, match="not a dataset release"):
         call_command("import_dataset", str(tmp_path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reports_a_malformed_value_without_a_traceback(world, tmp_path):
+    call_command("export_dataset", str(tmp_path))
+    events = json.loads((tmp_path / "events.json").read_text())
+    events[0]["occurred_on"] = "22/05/2018"
+    (tmp_path / "events.json").write_text(json.dumps(events))
+    call_command("flush", interactive=False)
+    with pytest.raises(CommandError, match="Cannot load events"):
+        call_command("import_dataset", str(tmp_path))
+    assert Controversy.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_file_with_other_columns(tmp_path):
+    from opendata.dataset import datapackage
+
+    (tmp_path / "datapackage.json").write_text(json.dumps(datapackage("1+test")))
+    for table in TABLES:
+        (tmp_path / f"{table.name}.json").write_text("[]")
+    (tmp_path / "topics.json").write_text(json.dumps([{"id": 1, "name": "x"}]))
+    with pytest.raises(CommandError, match="topics.json row 1 does not have the columns"):
+        call_command("import_dataset", str(tmp_path))
