@@ -362,3 +362,15 @@ def test_it_counts_a_coalition_member_as_involved(client, world):
     coalition = world.rekognition.events.first().coalitions.get()
     factories.CoalitionMembershipFactory(coalition=coalition, organization=member)
     assert _slugs(_get(client, "/api/controversies?organisation=fftf")) == ["amazon-rekognition"]
+
+
+def test_it_answers_an_unexpected_failure_in_json_without_details(client, world, monkeypatch):
+    # GIVEN a bug deep in a listing, THEN the client gets a JSON 500 that leaks nothing.
+    from opendata.api import routes
+
+    def broken():
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(routes, "_controversies", broken)
+    data = _get(client, "/api/controversies", status=500)
+    assert data == {"detail": "Internal error; it has been logged."}
