@@ -1,8 +1,10 @@
 """factory-boy factories for every domain model, with sensible, valid defaults.
 
 Each factory builds a row that passes ``full_clean()`` and every database constraint.
-Related rows are created on demand (``EventFactory()`` makes its controversy); pass
-your own to share them. Many-to-many fields take a list: ``ControversyFactory(companies=[amazon])``.
+Every call makes a new row (no get-or-create by slug: two names that slugify alike
+would silently return the same row). Related rows are created on demand
+(``EventFactory()`` makes its controversy); pass your own to share them.
+Many-to-many fields take a list: ``ControversyFactory(companies=[amazon])``.
 """
 
 from __future__ import annotations
@@ -80,8 +82,9 @@ class CuratorFactory(StaffUserFactory):
 
     username = factory.Sequence(lambda n: f"curator{n}")
     groups = factory.PostGeneration(
-        lambda obj, create, extracted, **kw: create
-        and obj.groups.add(Group.objects.get(name="Curator"))
+        lambda obj, create, extracted, **kw: (
+            create and obj.groups.add(Group.objects.get(name="Curator"))
+        )
     )
 
 
@@ -90,8 +93,9 @@ class EditorFactory(StaffUserFactory):
 
     username = factory.Sequence(lambda n: f"editor{n}")
     groups = factory.PostGeneration(
-        lambda obj, create, extracted, **kw: create
-        and obj.groups.add(Group.objects.get(name="Editor"))
+        lambda obj, create, extracted, **kw: (
+            create and obj.groups.add(Group.objects.get(name="Editor"))
+        )
     )
 
 
@@ -101,10 +105,9 @@ class EditorFactory(StaffUserFactory):
 class OrganizationFactory(DjangoModelFactory):
     class Meta:
         model = Organization
-        django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)[:180]}-{n}")
     kind = Organization.Kind.COMPANY
     country = "US"
 
@@ -112,7 +115,6 @@ class OrganizationFactory(DjangoModelFactory):
 class CompanyFactory(OrganizationFactory):
     class Meta:
         model = Company
-        django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Company {n}")
     kind = Organization.Kind.COMPANY
@@ -122,7 +124,6 @@ class CompanyFactory(OrganizationFactory):
 class AdvocacyGroupFactory(OrganizationFactory):
     class Meta:
         model = AdvocacyGroup
-        django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Advocacy group {n}")
     kind = Organization.Kind.ADVOCACY_GROUP
@@ -136,10 +137,9 @@ class InvestorFactory(OrganizationFactory):
 class ProductFactory(DjangoModelFactory):
     class Meta:
         model = Product
-        django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Product {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)[:180]}-{n}")
     developer = factory.SubFactory(CompanyFactory)
     description = "An AI system."
 
@@ -147,10 +147,9 @@ class ProductFactory(DjangoModelFactory):
 class TopicFactory(DjangoModelFactory):
     class Meta:
         model = Topic
-        django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Topic {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)[:180]}-{n}")
 
 
 # --- Controversies, events, sources ---------------------------------------------------
@@ -159,11 +158,10 @@ class TopicFactory(DjangoModelFactory):
 class ControversyFactory(DjangoModelFactory):
     class Meta:
         model = Controversy
-        django_get_or_create = ("slug",)
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Controversy {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.title)[:180]}-{n}")
     summary = "What happened, in our own words."
     status = Controversy.Status.ONGOING
     started_on = dt.date(2018, 5, 22)
@@ -176,7 +174,6 @@ class ControversyFactory(DjangoModelFactory):
 class SourceFactory(DjangoModelFactory):
     class Meta:
         model = Source
-        django_get_or_create = ("canonical_url",)
 
     url = factory.Sequence(lambda n: f"https://news.example.org/articles/{n}")
     canonical_url = factory.SelfAttribute("url")
@@ -224,11 +221,10 @@ class EventSourceFactory(DjangoModelFactory):
 class CoalitionFactory(DjangoModelFactory):
     class Meta:
         model = Coalition
-        django_get_or_create = ("slug",)
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Coalition {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)[:180]}-{n}")
     formed_on = dt.date(2018, 5, 22)
     actions = _add_m2m("actions")
 
@@ -247,11 +243,10 @@ class CoalitionMembershipFactory(DjangoModelFactory):
 class CampaignFactory(DjangoModelFactory):
     class Meta:
         model = Campaign
-        django_get_or_create = ("slug",)
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Campaign {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.name)[:180]}-{n}")
     summary = "What the campaign asks for."
     started_on = dt.date(2018, 6, 18)
     organisers = _add_m2m("organisers")
@@ -295,13 +290,12 @@ class ShareholderMeetingFactory(DjangoModelFactory):
 class ShareholderResolutionFactory(DjangoModelFactory):
     class Meta:
         model = ShareholderResolution
-        django_get_or_create = ("slug",)
         skip_postgeneration_save = True
 
     meeting = factory.SubFactory(ShareholderMeetingFactory)
     item_number = factory.Sequence(lambda n: str(n % 1000 + 1))
     title = factory.Sequence(lambda n: f"Resolution {n}")
-    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    slug = factory.LazyAttributeSequence(lambda o, n: f"{slugify(o.title)[:180]}-{n}")
     ask = "Report on the risks."
     lead_filer = factory.SubFactory(InvestorFactory)
     status = ShareholderResolution.Status.VOTED
