@@ -63,10 +63,8 @@ class _EventFeed(Feed):
     def item_link(self, item: Event) -> str:
         return f"{item.controversy.get_absolute_url()}#event-{item.pk}"
 
-    def item_guid(self, item: Event) -> str:
-        return f"event-{item.pk}"
-
-    item_guid_is_permalink = False
+    # No item_guid: the entry's <id> is then its absolute link, which is unique per event
+    # (Atom wants an IRI there, not a bare token).
 
     def item_pubdate(self, item: Event) -> dt.datetime:
         return dt.datetime.combine(item.occurred_on, dt.time.min, tzinfo=dt.UTC)

@@ -41,6 +41,7 @@ def test_it_gives_each_entry_a_title_date_summary_link_and_sources(client, world
     )
     assert '<a href="https://www.aclu.org/letter">ACLU letter to Amazon</a>' in entry.summary
     assert entry.link == f"http://testserver/controversies/amazon-rekognition/#event-{event.pk}"
+    assert entry.id == entry.link
     related = [link for link in entry.links if link.rel == "related"]
     assert [(link.href, link.title) for link in related] == [
         ("https://www.aclu.org/blog/rekognition-test", "28 members of Congress"),
