@@ -43,6 +43,10 @@ class _EventFeed(Feed):
     def events(self, obj: object) -> QuerySet[Event]:
         raise NotImplementedError
 
+    def author_name(self) -> str:
+        # Atom requires an author for the feed or for every entry.
+        return settings.SITE_NAME
+
     def items(self, obj: object) -> list[Event]:
         return list(self.events(obj)[: selectors.FEED_SIZE])
 

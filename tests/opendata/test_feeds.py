@@ -13,6 +13,8 @@ def _parse(client, url: str) -> feedparser.FeedParserDict:
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
+    assert feed.feed.author == "AI Accountability Tracker"
+    assert feed.feed.updated
     return feed
 
 
