@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import feedparser
+from django.conf import settings
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ def _parse(client, url: str) -> feedparser.FeedParserDict:
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    assert feed.feed.author == "AI Accountability Tracker"
+    assert feed.feed.author == settings.SITE_NAME
     assert feed.feed.updated
     return feed
 
