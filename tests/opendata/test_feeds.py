@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import feedparser
-from django.conf import settings
 import pytest
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
