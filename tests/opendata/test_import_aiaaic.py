@@ -180,3 +180,16 @@ def test_it_refuses_a_file_that_lacks_columns(tmp_path):
         csv.writer(handle).writerows([TITLE_ROW, ["AIAAIC ID#", "Headline"], NOTES_ROW])
     with pytest.raises(CommandError, match="lacks the columns Occurred"):
         _run(path)
+
+
+def test_it_draws_a_progress_bar_on_a_terminal(sheet):
+    from opendata.importers.aiaaic import import_aiaaic
+
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    import_aiaaic(sheet, progress=terminal)
+    assert "AIAAIC incidents: 100%" in terminal.getvalue()
+    assert "7/7" in terminal.getvalue()
