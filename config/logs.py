@@ -74,7 +74,8 @@ def build_logging(*, log_format: str, level: str) -> dict[str, Any]:
             # Route gunicorn's and Celery's own loggers through the same handler instead
             # of their private ones, so every line of a process has one shape.
             "gunicorn.error": {"handlers": [], "propagate": True, "level": level},
-            "gunicorn.access": {"handlers": [], "propagate": True, "level": level},
+            # config.middleware.RequestIdMiddleware writes the access line, with the id.
+            "gunicorn.access": {"handlers": [], "propagate": False},
             "celery": {"handlers": [], "propagate": True, "level": level},
         },
     }
