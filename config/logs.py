@@ -77,8 +77,19 @@ def build_logging(*, log_format: str, level: str) -> dict[str, Any]:
             # config.middleware.RequestIdMiddleware writes the access line, with the id.
             "gunicorn.access": {"handlers": [], "propagate": False},
             "celery": {"handlers": [], "propagate": True, "level": level},
+            # Python warnings (Django routes them into logging) come out as records too.
+            "py.warnings": {"handlers": [], "propagate": True},
         },
     }
+
+
+def configure(config: dict[str, Any]) -> None:
+    """settings.LOGGING_CONFIG: apply LOGGING and send Python warnings through it."""
+    from logging.config import dictConfig
+
+    dictConfig(config)
+    # Otherwise warnings go to stderr as bare text lines between the JSON ones.
+    logging.captureWarnings(True)
 
 
 def connect_celery_signals() -> None:
@@ -88,9 +99,7 @@ def connect_celery_signals() -> None:
     @setup_logging.connect(weak=False)
     def _keep_django_logging(**kwargs: Any) -> None:
         # Connecting to this signal is how Celery is told not to replace the root
-        # handlers; django.setup() has already applied settings.LOGGING.
-        from logging.config import dictConfig
-
+        # handlers with its own.
         from django.conf import settings
 
-        dictConfig(settings.LOGGING)
+        configure(settings.LOGGING)

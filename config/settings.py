@@ -193,6 +193,7 @@ SITE_NAME = env_str("SITE_NAME", "AI Accountability Tracker")
 INGESTION_ALLOWED_HOSTS = env_list("INGESTION_ALLOWED_HOSTS")
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOGGING_CONFIG = "config.logs.configure"
 LOGGING = build_logging(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
 
 # --- Production hardening ----------------------------------------------------------------
