@@ -1,0 +1,198 @@
+"""Smoke test of `make stack`: gunicorn, a Celery worker and beat against the real
+PostgreSQL and Redis, reached over HTTP and the broker, then stopped with no process
+left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psutil
+import pytest
+from django.db import connection
+
+from tests.ops.conftest import REPO, base_env, closed_port
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+START_TIMEOUT = 180
+STOP_TIMEOUT = 60
+
+
+def _get(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+class Stack:
+    """`make stack` in its own session, its output in a file."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.port = closed_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.schedule = tmp_path / "beat-schedule"
+        self.log = tmp_path / "stack.log"
+        # The stack's processes must see the test database, where this test's rows live.
+        database_url = (
+            urlsplit(os.environ["DATABASE_URL"])
+            ._replace(path="/" + connection.settings_dict["NAME"])
+            .geturl()
+        )
+        from django.conf import settings
+
+        self.env = base_env(
+            DEBUG="false",
+            SECRET_KEY="stack-smoke-test-key-not-for-production",
+            ALLOWED_HOSTS="127.0.0.1",
+            DATABASE_URL=database_url,
+            REDIS_URL=settings.REDIS_URL,
+            LOG_FORMAT="json",
+            CELERY_BEAT_SCHEDULE_FILENAME=str(self.schedule),
+            CELERY_WORKER_CONCURRENCY="1",
+        )
+        for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+            self.env.pop(name, None)
+        self.process: subprocess.Popen | None = None
+        self.seen: list[psutil.Process] = []
+
+    def start(self) -> None:
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                ["make", "stack", f"STACK_PORT={self.port}"],
+                cwd=REPO,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_ready(self) -> dict:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "make stack exited early:\n" + self.output()
+            try:
+                status, _, body = _get(self.base + "/readyz")
+            except OSError:
+                status = None
+            if status == 200:
+                return body
+            time.sleep(1)
+        raise AssertionError("the stack never became ready:\n" + self.output()[-5000:])
+
+    def remember_processes(self) -> None:
+        root = psutil.Process(self.process.pid)
+        self.seen = [root, *root.children(recursive=True)]
+
+    def worker_pong(self) -> str:
+        """`celery inspect ping` the stack's worker (what the compose health check runs),
+        retrying while it boots: the web tier is usually ready first."""
+        node = f"celery@{socket.gethostname()}"
+        command = [str(REPO / ".venv" / "bin" / "celery"), "-A", "config"]
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            result = subprocess.run(
+                [*command, "inspect", "ping", "-d", node, "--timeout", "5"],
+                cwd=REPO,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            if result.returncode == 0 or time.monotonic() > deadline:
+                return result.stdout + result.stderr
+            assert self.process.poll() is None, "make stack exited early:\n" + self.output()
+
+    def stop(self, how: str) -> int:
+        if how == "ctrl-c":
+            # What a terminal does on Ctrl-C: SIGINT to the whole foreground group.
+            os.killpg(self.process.pid, signal.SIGINT)
+        else:
+            # What a supervisor does: SIGTERM to the process it started.
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=STOP_TIMEOUT)
+
+    def leftovers(self) -> list[str]:
+        alive = []
+        for proc in self.seen:
+            try:
+                if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(f"{proc.pid} {' '.join(proc.cmdline())}")
+            except psutil.NoSuchProcess:
+                continue
+        # Anything else still in the stack's session, or serving its port.
+        for proc in psutil.process_iter(["pid", "cmdline"]):
+            try:
+                in_group = os.getpgid(proc.pid) == self.process.pid
+            except ProcessLookupError:
+                continue
+            if in_group and proc.status() != psutil.STATUS_ZOMBIE:
+                alive.append(f"{proc.pid} {' '.join(proc.info['cmdline'] or [])}")
+        return sorted(set(alive))
+
+    def kill_everything(self) -> None:
+        for proc in self.seen:
+            try:
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+
+
+@pytest.fixture
+def stack(tmp_path):
+    stack = Stack(tmp_path)
+    yield stack
+    # Only if the test failed half-way: never leave a server behind.
+    if stack.process is not None and stack.process.poll() is None:
+        stack.remember_processes()
+        os.killpg(stack.process.pid, signal.SIGKILL)
+    stack.kill_everything()
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
+    stack.start()
+    ready = stack.wait_ready()
+    assert '"database": "ok"' in ready and '"redis": "ok"' in ready
+
+    # The web tier serves a real page, with its stylesheet, over HTTP.
+    status, headers, body = _get(stack.base + "/admin/login/")
+    assert status == 200
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    stylesheet = body.split('href="/static/admin/css/base.', 1)[1].split('"', 1)[0]
+    assert _get(f"{stack.base}/static/admin/css/base.{stylesheet}")[0] == 200
+
+    # The worker answers on the broker; beat is running and keeps its file outside the repo.
+    assert "pong" in stack.worker_pong()
+    deadline = time.monotonic() + 60
+    while "beat: Starting..." not in stack.output() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert "beat: Starting..." in stack.output()
+    assert any(path.name.startswith("beat-schedule") for path in stack.schedule.parent.iterdir())
+    assert not list(REPO.glob("celerybeat-schedule*"))
+    # Worker and web log JSON lines.
+    assert '"message": "celery@' in stack.output()
+    assert '"logger": "tracker.request"' in stack.output()
+
+    stack.remember_processes()
+    names = " ".join(" ".join(p.cmdline()) for p in stack.seen)
+    assert "gunicorn" in names and "celery -A config worker" in names
+    assert "celery -A config beat" in names
+
+    stack.stop(how)
+    assert stack.leftovers() == []
+    with pytest.raises(OSError):
+        _get(stack.base + "/healthz")
