@@ -4,6 +4,7 @@ left behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -145,10 +146,8 @@ class Stack:
 
     def kill_everything(self) -> None:
         for proc in self.seen:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 proc.kill()
-            except psutil.NoSuchProcess:
-                pass
 
 
 @pytest.fixture
