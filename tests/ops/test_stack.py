@@ -174,6 +174,17 @@ def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
     stylesheet = body.split('href="/static/admin/css/base.', 1)[1].split('"', 1)[0]
     assert _get(f"{stack.base}/static/admin/css/base.{stylesheet}")[0] == 200
 
+    # The web tier's pooled database connection survives the database dropping it (what a
+    # restart or failover does): CONN_HEALTH_CHECKS replaces it instead of failing.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] >= 1
+    status, _, ready = _get(stack.base + "/readyz")
+    assert status == 200, ready
+
     # The worker answers on the broker; beat is running and keeps its file outside the repo.
     assert "pong" in stack.worker_pong()
     deadline = time.monotonic() + 60
