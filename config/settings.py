@@ -191,6 +191,25 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", default=Fal
 SITE_NAME = env_str("SITE_NAME", "AI Accountability Tracker")
 # host:port pairs that the ingestion fetcher may reach even on loopback (tests, local feeds).
 INGESTION_ALLOWED_HOSTS = env_list("INGESTION_ALLOWED_HOSTS")
+# The safe HTTP client (ingestion/fetch.py): ports it may reach on public addresses,
+# timeouts in seconds (the total one is wall-clock for a whole fetch, redirects included),
+# a per-host token bucket (requests per second and burst) and the User-Agent it sends.
+INGESTION_ALLOWED_PORTS = [
+    int(port) for port in env_list("INGESTION_ALLOWED_PORTS", ["80", "443", "8080", "8443"])
+]
+INGESTION_CONNECT_TIMEOUT = float(env_str("INGESTION_CONNECT_TIMEOUT", "5"))
+INGESTION_READ_TIMEOUT = float(env_str("INGESTION_READ_TIMEOUT", "10"))
+INGESTION_TOTAL_TIMEOUT = float(env_str("INGESTION_TOTAL_TIMEOUT", "30"))
+INGESTION_PER_HOST_RATE = float(env_str("INGESTION_PER_HOST_RATE", "2"))
+INGESTION_PER_HOST_BURST = env_int("INGESTION_PER_HOST_BURST", 4)
+# Longest a fetch waits for its host's rate limit before giving up (a transient failure).
+INGESTION_RATE_MAX_WAIT = float(env_str("INGESTION_RATE_MAX_WAIT", "10"))
+PROJECT_URL = env_str("PROJECT_URL", "https://github.com/ai-accountability-tracker/tracker")
+INGESTION_USER_AGENT = env_str(
+    "INGESTION_USER_AGENT", f"AIAccountabilityTracker/0.1 (+{PROJECT_URL})"
+)
+# A PEM file of CA certificates for https fetches; empty means the system trust store.
+INGESTION_CA_BUNDLE = env_str("INGESTION_CA_BUNDLE")
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING_CONFIG = "config.logs.configure"

@@ -7,9 +7,9 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 
+from controversies.canonical import canonicalize_url
 from controversies.dates import Precision
 from controversies.models import Controversy, Event, EventSource, Organization, Source
-from controversies.canonical import canonicalize_url
 
 
 def controversy_refresh_last_event(*, controversy: Controversy) -> None:

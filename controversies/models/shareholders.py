@@ -113,7 +113,7 @@ class ShareholderResolution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting.company} {self.meeting.held_on:%Y} item {self.item_number}: {self.title}"
+        return f"Item {self.item_number}: {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("controversies:resolution", args=[self.slug])

@@ -1,0 +1,1 @@
+"""The one safe HTTP client for ingestion; the public interface is ``ingestion.fetch``."""
