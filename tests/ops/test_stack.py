@@ -5,6 +5,7 @@ left behind."""
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 import psutil
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from tests.ops.conftest import REPO, base_env, closed_port
@@ -163,9 +165,16 @@ def stack(tmp_path):
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
+    call_command("load_demo", stdout=io.StringIO())
     stack.start()
     ready = stack.wait_ready()
     assert '"database": "ok"' in ready and '"redis": "ok"' in ready
+
+    # The reference case, rendered by gunicorn from the database the stack shares.
+    status, headers, body = _get(stack.base + "/controversies/amazon-rekognition/")
+    assert status == 200
+    assert "Rekognition" in body
+    assert headers["X-Request-ID"]
 
     # The web tier serves a real page, with its stylesheet, over HTTP.
     status, headers, body = _get(stack.base + "/admin/login/")
