@@ -44,8 +44,9 @@ format: install
 ## make stack: the production topology without Docker: gunicorn, a Celery worker and beat
 ## (Procfile, run by honcho) against DATABASE_URL and REDIS_URL. Ctrl-C stops all of them.
 STACK_PORT ?= 8000
-stack: migrate
-	@test -n "$$REDIS_URL" || { echo "make stack needs REDIS_URL (and DATABASE_URL); see README, Operations" >&2; exit 2; }
+stack: install
+	@test -n "$$REDIS_URL" || { echo "make stack needs REDIS_URL (and DATABASE_URL): workers and beat talk through Redis. See README, Operations." >&2; exit 2; }
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput -v0
 	@# Settings come from this shell only: .env belongs to docker compose (its hosts are
 	@# compose service names), so honcho is pointed away from it. exec: signals reach honcho.

@@ -23,8 +23,6 @@ from django.db import connection
 
 from tests.ops.conftest import REPO, base_env, closed_port
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
 START_TIMEOUT = 180
 STOP_TIMEOUT = 60
 
@@ -163,6 +161,8 @@ def stack(tmp_path):
     stack.kill_everything()
 
 
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
     call_command("load_demo", stdout=io.StringIO())
@@ -215,3 +215,21 @@ def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
     assert stack.leftovers() == []
     with pytest.raises(OSError):
         _get(stack.base + "/healthz")
+
+
+def test_it_refuses_to_start_without_redis(tmp_path):
+    env = base_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        env.pop(name, None)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "stack"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "make stack needs REDIS_URL" in result.stderr
+    # It stopped before touching the database.
+    assert not (tmp_path / "db.sqlite3").exists()
