@@ -18,11 +18,14 @@ from urllib.parse import urlsplit
 
 import psutil
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
 from tests.ops.conftest import REPO, base_env, closed_port
+from tests.ops.http_helpers import Browser
 
+CURATOR_PASSWORD = "a long passphrase for the smoke test"
 START_TIMEOUT = 180
 STOP_TIMEOUT = 60
 
@@ -166,6 +169,7 @@ def stack(tmp_path):
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
     call_command("load_demo", stdout=io.StringIO())
+    get_user_model().objects.create_superuser("curator", "curator@example.org", CURATOR_PASSWORD)
     stack.start()
     ready = stack.wait_ready()
     assert '"database": "ok"' in ready and '"redis": "ok"' in ready
@@ -182,6 +186,12 @@ def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
     stylesheet = body.split('href="/static/admin/css/base.', 1)[1].split('"', 1)[0]
     assert _get(f"{stack.base}/static/admin/css/base.{stylesheet}")[0] == 200
+
+    # A curator signs in over HTTP (session and CSRF cookies, throttled login).
+    browser = Browser(stack.base)
+    assert browser.login("curator", CURATOR_PASSWORD) == 200
+    status, admin_index = browser.get("/admin/")
+    assert status == 200 and "Log out" in admin_index
 
     # The web tier's pooled database connection survives the database dropping it (what a
     # restart or failover does): CONN_HEALTH_CHECKS replaces it instead of failing.
