@@ -29,16 +29,6 @@ def demo() -> None:
     call_command("load_demo", stdout=StringIO())
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings) -> None:
-    # Tests run with DEBUG off, where static URLs come from collectstatic's manifest;
-    # no collectstatic runs in tests, so serve plain names instead.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def case_page(demo, client) -> lxml.html.HtmlElement:
     response = client.get(CASE_URL)
