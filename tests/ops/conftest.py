@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 
 # The production environment documented in README "Operations" / .env.example, minus
@@ -29,16 +27,6 @@ PRODUCTION_ENV = {
     "TRUSTED_PROXY_COUNT": "1",
     "LOG_FORMAT": "json",
 }
-
-
-@pytest.fixture(autouse=True)
-def _unhashed_static_storage(settings) -> None:
-    # With DEBUG off the manifest storage needs `collectstatic` output, which a fresh
-    # checkout does not have; these tests are about headers and probes, not file names.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def closed_port() -> int:
