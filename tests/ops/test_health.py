@@ -86,3 +86,8 @@ def test_it_reports_503_naming_the_database_when_it_is_down(tmp_path):
     assert result["status"] == 503
     assert result["body"]["failing"] == ["database"]
     assert result["body"]["checks"]["migrations"] == "skipped"
+
+
+def test_it_answers_head_probes_and_refuses_posts(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
