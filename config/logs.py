@@ -93,8 +93,29 @@ def configure(config: dict[str, Any]) -> None:
 
 
 def connect_celery_signals() -> None:
-    """Keep Django's LOGGING in Celery processes instead of Celery's own text format."""
-    from celery.signals import setup_logging
+    """Keep Django's LOGGING in Celery processes instead of Celery's own text format, and
+    carry the id of the request that queued a task into the task's log lines."""
+    from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+
+    @before_task_publish.connect(weak=False)
+    def _send_request_id(headers: dict | None = None, **kwargs: Any) -> None:
+        request_id = request_id_var.get()
+        if headers is not None and request_id != "-":
+            headers.setdefault("request_id", request_id)
+
+    @task_prerun.connect(weak=False)
+    def _adopt_request_id(task: Any = None, **kwargs: Any) -> None:
+        # Message headers become attributes of task.request. An eager task (no Redis) has
+        # none and simply keeps the id of the request it runs in.
+        request_id = getattr(task.request, "request_id", None)
+        if request_id:
+            task.request.request_id_token = request_id_var.set(request_id)
+
+    @task_postrun.connect(weak=False)
+    def _forget_request_id(task: Any = None, **kwargs: Any) -> None:
+        token = getattr(task.request, "request_id_token", None)
+        if token is not None:
+            request_id_var.reset(token)
 
     @setup_logging.connect(weak=False)
     def _keep_django_logging(**kwargs: Any) -> None:

@@ -87,3 +87,22 @@ def test_it_logs_inside_a_task_with_the_task_id(tmp_path):
 def test_it_refuses_an_unknown_log_format():
     with pytest.raises(ValueError, match="LOG_FORMAT='xml'"):
         build_logging(log_format="xml", level="INFO")
+
+
+def test_it_keeps_the_request_id_in_a_task_run_inside_the_request():
+    # Without Redis tasks run eagerly inside the request: their lines keep its id, and the
+    # request's own later lines do too.
+    from celery import shared_task
+
+    from config.logs import request_id_var
+
+    @shared_task(name="ops.read_request_id")
+    def read_request_id() -> str:
+        return request_id_var.get()
+
+    token = request_id_var.set("req-7f3e")
+    try:
+        assert read_request_id.apply().get() == "req-7f3e"
+        assert request_id_var.get() == "req-7f3e"
+    finally:
+        request_id_var.reset(token)
