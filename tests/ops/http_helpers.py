@@ -41,8 +41,8 @@ class LoopbackSite:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def add(self, path: str, body: str, content_type: str) -> str:
-        self.documents[path] = (body.encode(), content_type)
+    def add(self, path: str, body: bytes, content_type: str) -> str:
+        self.documents[path] = (body, content_type)
         return self.url(path)
 
     def __enter__(self) -> LoopbackSite:
@@ -70,16 +70,20 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def login(self, username: str, password: str) -> int:
-        status, form = self.get("/admin/login/?next=/admin/")
+    def submit(
+        self, path: str, fields: dict[str, str], headers: dict[str, str] | None = None
+    ) -> int:
+        """GET the form at ``path`` for its CSRF token, then POST ``fields`` to it."""
+        _, form = self.get(path)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-        data = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token, "username": username, "password": password}
-        ).encode()
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
         request = urllib.request.Request(
-            self.base + "/admin/login/?next=/admin/",
-            data=data,
-            headers={"Referer": self.base + "/admin/login/"},
+            self.base + path, data=data, headers={"Referer": self.base + path, **(headers or {})}
         )
         with self.opener.open(request, timeout=15) as response:
             return response.status
+
+    def login(self, username: str, password: str) -> int:
+        return self.submit(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}
+        )

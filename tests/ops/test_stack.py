@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import signal
 import socket
@@ -18,14 +19,17 @@ from urllib.parse import urlsplit
 
 import psutil
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
+from tests.factories import CuratorFactory
+from tests.ingestion.documents import STORY, page, rss
 from tests.ops.conftest import REPO, base_env, closed_port
-from tests.ops.http_helpers import Browser
+from tests.ops.http_helpers import Browser, LoopbackSite
 
 CURATOR_PASSWORD = "a long passphrase for the smoke test"
+STORY_TITLE = "Amazon sold Rekognition to police"
+OTHER_TITLE = "Congress members misidentified by face search"
 START_TIMEOUT = 180
 STOP_TIMEOUT = 60
 
@@ -41,7 +45,7 @@ def _get(url: str) -> tuple[int, dict[str, str], str]:
 class Stack:
     """`make stack` in its own session, its output in a file."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, **extra_env: str) -> None:
         self.port = closed_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.schedule = tmp_path / "beat-schedule"
@@ -63,6 +67,7 @@ class Stack:
             LOG_FORMAT="json",
             CELERY_BEAT_SCHEDULE_FILENAME=str(self.schedule),
             CELERY_WORKER_CONCURRENCY="1",
+            **extra_env,
         )
         for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
             self.env.pop(name, None)
@@ -83,6 +88,15 @@ class Stack:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def json_lines(self) -> list[tuple[str, dict]]:
+        """(process, record) for each JSON log line honcho printed ("12:00:01 web.1 | {...}")."""
+        records = []
+        for line in self.output().splitlines():
+            prefix, _, rest = line.partition(" | ")
+            if rest.startswith("{"):
+                records.append((prefix.split()[-1], json.loads(rest)))
+        return records
 
     def wait_ready(self) -> dict:
         deadline = time.monotonic() + START_TIMEOUT
@@ -154,8 +168,33 @@ class Stack:
 
 
 @pytest.fixture
-def stack(tmp_path):
-    stack = Stack(tmp_path)
+def news_site():
+    """A news site on loopback: a feed with one story (the outside internet, stood in)."""
+    with LoopbackSite() as site:
+        story_url = site.add(
+            "/news/rekognition-police",
+            page(title=STORY_TITLE, paragraphs=STORY),
+            "text/html; charset=utf-8",
+        )
+        site.add(
+            "/news/face-search",
+            page(title=OTHER_TITLE, paragraphs=STORY[1:]),
+            "text/html; charset=utf-8",
+        )
+        site.add(
+            "/feed.xml",
+            rss(
+                [{"title": STORY_TITLE, "link": story_url, "date": "Thu, 02 May 2024 09:30:00 GMT"}]
+            ),
+            "application/rss+xml",
+        )
+        yield site
+
+
+@pytest.fixture
+def stack(tmp_path, news_site):
+    # The stack's worker may fetch from the loopback site, and only from it.
+    stack = Stack(tmp_path, INGESTION_ALLOWED_HOSTS=f"127.0.0.1:{news_site.port}")
     yield stack
     # Only if the test failed half-way: never leave a server behind.
     if stack.process is not None and stack.process.poll() is None:
@@ -165,11 +204,14 @@ def stack(tmp_path):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+# The stack's processes only see committed rows; serialized_rollback keeps the groups that
+# data migrations create, which flushing after a transactional test would remove.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
-def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
+def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, news_site, how):
     call_command("load_demo", stdout=io.StringIO())
-    get_user_model().objects.create_superuser("curator", "curator@example.org", CURATOR_PASSWORD)
+    # A staff member in the Curator group, with only the permissions that group grants.
+    CuratorFactory(username="curator", password=CURATOR_PASSWORD)
     stack.start()
     ready = stack.wait_ready()
     assert '"database": "ok"' in ready and '"redis": "ok"' in ready
@@ -215,6 +257,55 @@ def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, how):
     # Worker and web log JSON lines.
     assert '"message": "celery@' in stack.output()
     assert '"logger": "tracker.request"' in stack.output()
+
+    # A feed added on the command line is polled by the running worker (the command only
+    # queues it), and its story reaches the curators' review queue, seen over HTTP.
+    added = subprocess.run(
+        [
+            str(REPO / ".venv" / "bin" / "python"),
+            "manage.py",
+            "ingest_feed",
+            news_site.url("/feed.xml"),
+        ],
+        cwd=REPO,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert added.returncode == 0, added.stderr
+    assert "queued for the workers" in added.stdout
+    deadline = time.monotonic() + START_TIMEOUT
+    queue = ""
+    while STORY_TITLE not in queue and time.monotonic() < deadline:
+        status, queue = browser.get("/admin/ingestion/reviewitem/")
+        assert status == 200
+        time.sleep(1)
+    assert STORY_TITLE in queue, stack.output()[-5000:]
+    # A curator submits a page by hand: the worker's lines for it carry the id of the
+    # curator's request as well as their own task's id.
+    assert (
+        browser.submit(
+            "/admin/ingestion/article/submit/",
+            {"url": news_site.url("/news/face-search")},
+            headers={"X-Request-ID": "curator-submit-1"},
+        )
+        == 200
+    )
+    deadline = time.monotonic() + START_TIMEOUT
+    while OTHER_TITLE not in queue and time.monotonic() < deadline:
+        status, queue = browser.get("/admin/ingestion/reviewitem/")
+        time.sleep(1)
+    assert OTHER_TITLE in queue, stack.output()[-5000:]
+    worker_lines = [entry for name, entry in stack.json_lines() if name == "worker.1"]
+    assert any(
+        entry["request_id"] == "curator-submit-1" and entry["task_id"] != "-"
+        for entry in worker_lines
+    )
+
+    # The worker's log lines for that work carry their task's id and name.
+    task_lines = [e for e in worker_lines if e.get("task_name", "").startswith("ingestion.")]
+    assert task_lines and all(len(entry["task_id"]) == 36 for entry in task_lines)
 
     stack.remember_processes()
     names = " ".join(" ".join(p.cmdline()) for p in stack.seen)
