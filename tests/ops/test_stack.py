@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -119,7 +120,7 @@ class Stack:
         """`celery inspect ping` the stack's worker (what the compose health check runs),
         retrying while it boots: the web tier is usually ready first."""
         node = f"celery@{socket.gethostname()}"
-        command = [str(REPO / ".venv" / "bin" / "celery"), "-A", "config"]
+        command = [sys.executable, "-m", "celery", "-A", "config"]
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             result = subprocess.run(
@@ -262,7 +263,7 @@ def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, news_site, how):
     # queues it), and its story reaches the curators' review queue, seen over HTTP.
     added = subprocess.run(
         [
-            str(REPO / ".venv" / "bin" / "python"),
+            sys.executable,
             "manage.py",
             "ingest_feed",
             news_site.url("/feed.xml"),
