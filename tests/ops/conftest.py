@@ -44,6 +44,8 @@ def base_env(**overrides: str) -> dict[str, str]:
         if key not in PRODUCTION_ENV and key not in ("DATABASE_URL", "REDIS_URL")
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Set by the browser tests' conftest for Playwright; check --deploy rightly rejects it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(overrides)
     return env
 

@@ -29,7 +29,9 @@ def test_its_templates_need_no_inline_script_or_style():
     # The policy above would block them; a template that needs one must change instead.
     offenders = []
     for template in (REPO / "templates").rglob("*.html"):
-        text = template.read_text()
+        # Template comments may mention the tags they avoid.
+        text = re.sub(r"\{#.*?#\}", "", template.read_text(), flags=re.S)
+        text = re.sub(r"\{% comment %\}.*?\{% endcomment %\}", "", text, flags=re.S)
         if re.search(r"<script(?![^>]*\ssrc=)[^>]*>", text) or re.search(
             r"\sstyle=|<style|\son[a-z]+=", text
         ):
