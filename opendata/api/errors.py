@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -44,6 +45,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A database restart or failover is temporary: say so, as the pages' 503 does,
+        # instead of an "internal error" that clients would not retry.
+        logger.error("API: database unavailable on %s: %s", request.get_full_path(), exc)
+        response = api.create_response(
+            request,
+            {"detail": "The tracker cannot reach its database at the moment; try again shortly."},
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return response
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

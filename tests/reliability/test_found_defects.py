@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+
 import pytest
 
 from controversies.canonical import MAX_URL_LENGTH, InvalidURL, canonicalize_url
 from ingestion.fetch import FetchError, fetch_page
 from ingestion.pipeline.poll import FeedParseError, parse_feed
+from tests.reliability.processes import REPO
 
 
 @pytest.mark.parametrize(
@@ -54,3 +61,46 @@ def test_it_refuses_a_feed_with_a_lone_surrogate_reference(body):
     # the poll task crashed and left the feed's run unfinished.
     with pytest.raises(FeedParseError, match="could not be decoded"):
         parse_feed(body, content_type="application/rss+xml")
+
+
+API_WITHOUT_DATABASE = """
+import json, os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+django.setup()
+from django.test import Client, override_settings
+
+with override_settings(API_RATE_LIMIT=""):
+    response = Client().get("/api/controversies")
+print(json.dumps({"status": response.status_code, "retry_after": response.get("Retry-After"),
+                  "body": response.content.decode()}))
+"""
+
+
+def test_it_answers_the_api_with_a_503_when_the_database_is_down():
+    # The API's catch-all handler answered 500 "Internal error" while PostgreSQL
+    # restarted; clients should see a temporary 503, like the pages' friendly one.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "test-only-secret-key-not-for-production",
+        "ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port}/tracker",
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", API_WITHOUT_DATABASE],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 503
+    assert answer["retry_after"] == "30"
+    assert "cannot reach its database" in json.loads(answer["body"])["detail"]
+    assert "Traceback" not in answer["body"]
