@@ -190,3 +190,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Benchmark data ----------------------------------------------------------------------
+# manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.
+INSTALLED_APPS += ["bench_data"]
