@@ -168,11 +168,13 @@ def seed_shareholders(ctx: SeedContext) -> None:
                     _stamp(ctx, held), _stamp(ctx, held),
                 )
             )  # fmt: skip
-            cofilers += [(resolution_id, org) for org in rng.sample(investors, min(3, len(investors)))]
+            for org in rng.sample(investors, min(3, len(investors))):
+                cofilers.append((resolution_id, org))
             topics.append((resolution_id, topic))
             if status == "voted":
                 votes.append(_vote(ctx, resolution_id))
-                advice += [(resolution_id, a, rng.choice(("for", "against")), None) for a in advisers]
+                for adviser in advisers:
+                    advice.append((resolution_id, adviser, rng.choice(("for", "against")), None))
     w = ctx.writer
     w.write(ShareholderMeeting, ("id", "company_id", "held_on", "kind", "location"), meetings)
     w.write(
@@ -187,9 +189,7 @@ def seed_shareholders(ctx: SeedContext) -> None:
         ("shareholderresolution_id", "organization_id"),
         cofilers,
     )
-    w.write(
-        ShareholderResolution.topics.through, ("shareholderresolution_id", "topic_id"), topics
-    )
+    w.write(ShareholderResolution.topics.through, ("shareholderresolution_id", "topic_id"), topics)
     w.write(
         ProxyAdviserRecommendation,
         ("resolution_id", "adviser_id", "recommendation", "source_id"),

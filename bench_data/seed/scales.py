@@ -47,9 +47,7 @@ def _fraction(name: str, divisor: int, minimum: dict[str, int]) -> Scale:
     return Scale(name=name, **values)
 
 
-SMALL = _fraction(
-    "small", 100, {"organizations": 50, "coalitions": 5, "campaigns": 10, "feeds": 5}
-)
+SMALL = _fraction("small", 100, {"organizations": 50, "coalitions": 5, "campaigns": 10, "feeds": 5})
 TINY = Scale(
     name="tiny",
     organizations=24,

@@ -109,7 +109,8 @@ class _Batch:
     def write(self, ctx: SeedContext) -> None:
         w = ctx.writer
         w.write(Controversy, CONTROVERSY_COLUMNS, self.controversies)
-        w.write(Controversy.companies.through, ("controversy_id", "organization_id"), self.companies)
+        companies = Controversy.companies.through
+        w.write(companies, ("controversy_id", "organization_id"), self.companies)
         w.write(Controversy.products.through, ("controversy_id", "product_id"), self.products)
         w.write(Controversy.topics.through, ("controversy_id", "topic_id"), self.topics)
         w.write(Event, EVENT_COLUMNS, self.events)
@@ -208,7 +209,8 @@ def _source(ctx: SeedContext, pk: int, day: dt.date, about: str, publishers) -> 
         excerpt += f" A {words.RARE_TERM} was mentioned."
     stamp = ctx.moment(published)
     return (
-        pk, url, canonical, title, publisher, f"{words.pseudo_word(rng, 2)} {words.pseudo_word(rng)}",
-        published, "en", excerpt, hashlib.sha256(canonical.encode()).hexdigest(),
+        pk, url, canonical, title, publisher,
+        f"{words.pseudo_word(rng, 2)} {words.pseudo_word(rng)}", published, "en", excerpt,
+        hashlib.sha256(canonical.encode()).hexdigest(),
         f"https://archive.example.org/{pk}" if rng.random() < 0.3 else "", None, stamp, stamp,
     )  # fmt: skip

@@ -12,12 +12,13 @@ COMMON_TERM = "AI"
 RARE_TERM = "heliograph"
 RARE_EVERY = 2_000
 
-SYLLABLES = (
+_SYLLABLE_TEXT = (
     "ac ad al am an ar as at ax ba be bi bo ca ce ci co cu da de di do du el em en er ex fa "
     "fe fi fo ga ge gi go ha he hi ho ka ke ki ko la le li lo lu ma me mi mo mu na ne ni no "
     "nu or pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo xa xe ya ze "
     "zo qu tri plex vant dyn orb syn cor lux nov quant"
-).split()
+)
+SYLLABLES = tuple(_SYLLABLE_TEXT.split())
 
 COMPANY_SUFFIXES = ("Corp", "Labs", "AI", "Systems", "Technologies", "Inc", "Analytics", "Data")
 ORG_PATTERNS = {
@@ -30,16 +31,56 @@ ORG_PATTERNS = {
     "other": ("{} Foundation", "{} Council", "{} Society"),
 }
 PRODUCT_NOUNS = (
-    "Vision", "Face", "Recognize", "Predict", "Score", "Voice", "Chat", "Guard", "Scan",
-    "Insight", "Sense", "Match", "Assist", "Lens", "Sentinel", "Pulse", "Signal", "Mind",
+    "Vision",
+    "Face",
+    "Recognize",
+    "Predict",
+    "Score",
+    "Voice",
+    "Chat",
+    "Guard",
+    "Scan",
+    "Insight",
+    "Sense",
+    "Match",
+    "Assist",
+    "Lens",
+    "Sentinel",
+    "Pulse",
+    "Signal",
+    "Mind",
 )
 TOPICS = (
-    "Facial recognition", "Surveillance", "Policing", "Immigration", "Bias and discrimination",
-    "Privacy", "Labour", "Military use", "Misinformation", "Deepfakes", "Copyright",
-    "Child safety", "Healthcare", "Hiring", "Credit scoring", "Education", "Housing",
-    "Elections", "Content moderation", "Autonomous vehicles", "Environmental impact",
-    "Data protection", "Emotion recognition", "Predictive policing", "Welfare", "Insurance",
-    "Generative AI", "Chatbots", "Voice cloning", "Biometrics",
+    "Facial recognition",
+    "Surveillance",
+    "Policing",
+    "Immigration",
+    "Bias and discrimination",
+    "Privacy",
+    "Labour",
+    "Military use",
+    "Misinformation",
+    "Deepfakes",
+    "Copyright",
+    "Child safety",
+    "Healthcare",
+    "Hiring",
+    "Credit scoring",
+    "Education",
+    "Housing",
+    "Elections",
+    "Content moderation",
+    "Autonomous vehicles",
+    "Environmental impact",
+    "Data protection",
+    "Emotion recognition",
+    "Predictive policing",
+    "Welfare",
+    "Insurance",
+    "Generative AI",
+    "Chatbots",
+    "Voice cloning",
+    "Biometrics",
 )
 HARMS = (
     "sold to police despite accuracy concerns",
@@ -56,24 +97,87 @@ HARMS = (
     "denied welfare benefits through opaque scoring",
 )
 VERBS = (
-    "criticised", "questioned", "defended", "expanded", "paused", "reviewed", "audited",
-    "challenged", "disclosed", "investigated", "restricted", "suspended", "promoted",
+    "criticised",
+    "questioned",
+    "defended",
+    "expanded",
+    "paused",
+    "reviewed",
+    "audited",
+    "challenged",
+    "disclosed",
+    "investigated",
+    "restricted",
+    "suspended",
+    "promoted",
 )
 NOUNS = (
-    "system", "contract", "policy", "model", "dataset", "audit", "report", "moratorium",
-    "letter", "resolution", "lawsuit", "hearing", "study", "deployment", "pilot", "ban",
+    "system",
+    "contract",
+    "policy",
+    "model",
+    "dataset",
+    "audit",
+    "report",
+    "moratorium",
+    "letter",
+    "resolution",
+    "lawsuit",
+    "hearing",
+    "study",
+    "deployment",
+    "pilot",
+    "ban",
 )
 ADJECTIVES = (
-    "independent", "internal", "public", "federal", "municipal", "leaked", "annual",
-    "controversial", "automated", "biased", "opaque", "voluntary", "indefinite", "new",
+    "independent",
+    "internal",
+    "public",
+    "federal",
+    "municipal",
+    "leaked",
+    "annual",
+    "controversial",
+    "automated",
+    "biased",
+    "opaque",
+    "voluntary",
+    "indefinite",
+    "new",
 )
 PLACES = (
-    "Seattle", "Oregon", "London", "Berlin", "Toronto", "New York", "Chicago", "Paris",
-    "San Francisco", "Delhi", "Sydney", "Boston", "Detroit", "Amsterdam", "Nairobi",
+    "Seattle",
+    "Oregon",
+    "London",
+    "Berlin",
+    "Toronto",
+    "New York",
+    "Chicago",
+    "Paris",
+    "San Francisco",
+    "Delhi",
+    "Sydney",
+    "Boston",
+    "Detroit",
+    "Amsterdam",
+    "Nairobi",
 )
 PUBLISHER_WORDS = (
-    "Ledger", "Wire", "Observer", "Herald", "Dispatch", "Chronicle", "Tribune", "Journal",
-    "Gazette", "Monitor", "Register", "Bulletin", "Courier", "Sentinel", "Review",
+    "Ledger",
+    "Wire",
+    "Observer",
+    "Herald",
+    "Dispatch",
+    "Chronicle",
+    "Tribune",
+    "Journal",
+    "Gazette",
+    "Monitor",
+    "Register",
+    "Bulletin",
+    "Courier",
+    "Sentinel",
+    "Review",
 )
 COUNTRIES = ("US", "GB", "DE", "FR", "CA", "IN", "AU", "NL", "KE", "BR", "JP", "SE", "")
 
