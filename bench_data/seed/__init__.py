@@ -45,7 +45,11 @@ class SeedError(RuntimeError):
 def seeded_models() -> list:
     """Every table the generator fills (and --reset empties), history tables included."""
     labels = ["controversies"] + (["ingestion"] if ingestion_available() else [])
-    return [m for label in labels for m in apps.get_app_config(label).get_models()]
+    return [
+        model
+        for label in labels
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
 
 
 def estimated_rows(scale: Scale) -> int:
@@ -63,7 +67,11 @@ def reset_tables() -> None:
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         with connection.cursor() as cursor:
+            # Inside a transaction (tests), rows written earlier may still owe their
+            # deferred foreign-key checks, and TRUNCATE refuses to run over those.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")  # our own names
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         return
     # SQLite: children before parents; its sequences restart on their own when emptied.
     with connection.cursor() as cursor:
