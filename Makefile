@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test lint format migrate
+.PHONY: install demo serve test lint format migrate bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## make bench: seed a small and a large database (tracker names get _small/_large), then
+## measure pages, throughput, ingestion, matching, dedupe and memory against the targets;
+## prints the table and writes JSON to bench/results/. Not part of `make test`. ~30 min.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench $(BENCH_ARGS)

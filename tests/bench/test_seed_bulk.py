@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.db.models import Max
 
-from bench_data.seed import SCALES, seed_bulk, seeded_models
+from bench_data.seed.bulk import SCALES, seed_bulk, seeded_models
 from bench_data.seed.ingested import ingestion_available
 from controversies.dates import precision_error
 from controversies.models import (

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bench_data.seed import SCALES, SeedError, seed_bulk
+from bench_data.seed.bulk import SCALES, SeedError, seed_bulk
 
 
 class Command(BaseCommand):
