@@ -40,3 +40,13 @@ def _require_services(request: pytest.FixtureRequest) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings) -> None:
+    # Tests run with DEBUG off, where static URLs come from collectstatic's manifest;
+    # no collectstatic runs in tests, so serve plain names instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

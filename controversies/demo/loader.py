@@ -1,0 +1,309 @@
+"""Write the demo case into the database, idempotently and all or nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from controversies import services
+from controversies.models import (
+    Campaign,
+    Coalition,
+    CoalitionMembership,
+    Controversy,
+    Demand,
+    DemandStatus,
+    Event,
+    EventActor,
+    EventSource,
+    Organization,
+    Product,
+    ProxyAdviserRecommendation,
+    ShareholderMeeting,
+    ShareholderResolution,
+    Source,
+    Topic,
+    VoteResult,
+)
+
+from .actors import ORGANIZATIONS, PRODUCTS, TOPICS
+from .advocacy import CAMPAIGNS, COALITION
+from .shareholders import MEETINGS, RESOLUTIONS
+from .sources import SOURCES
+from .specs import CampaignSpec, CoalitionSpec, EventRef, EventSpec, ResolutionSpec
+from .timeline import CONTROVERSIES, EVENTS
+from .upsert import LoadReport, add_missing, upsert
+
+
+class _Loaded:
+    """Rows written so far, by the keys the specs use to refer to them."""
+
+    def __init__(self) -> None:
+        self.orgs: dict[str, Organization] = {}
+        self.products: dict[str, Product] = {}
+        self.topics: dict[str, Topic] = {}
+        self.sources: dict[str, Source] = {}
+        self.controversies: dict[str, Controversy] = {}
+        self.coalitions: dict[str, Coalition] = {}
+        self.campaigns: dict[str, Campaign] = {}
+        self.meetings: dict[str, ShareholderMeeting] = {}
+
+    def org_id(self, slug: str) -> int | None:
+        return self.orgs[slug].pk if slug else None
+
+    def source_id(self, key: str) -> int | None:
+        return self.sources[key].pk if key else None
+
+    def event(self, ref: EventRef | EventSpec) -> Event:
+        return Event.objects.get(
+            controversy=self.controversies[ref.controversy],
+            occurred_on=ref.occurred_on,
+            title=ref.title,
+        )
+
+
+@transaction.atomic
+def load_demo() -> LoadReport:
+    """Load the Amazon Rekognition case and its neighbouring threads."""
+    report = LoadReport()
+    loaded = _Loaded()
+    _load_actors(loaded, report)
+    _load_sources(loaded, report)
+    _load_controversies(loaded, report)
+    for spec in EVENTS:
+        _load_event(spec, loaded, report)
+    for controversy in loaded.controversies.values():
+        services.controversy_refresh_last_event(controversy=controversy)
+    _load_coalition(COALITION, loaded, report)
+    for spec in CAMPAIGNS:
+        _load_campaign(spec, loaded, report)
+    for meeting in MEETINGS:
+        loaded.meetings[meeting.key] = upsert(
+            ShareholderMeeting,
+            report,
+            lookup={
+                "company_id": loaded.org_id(meeting.company),
+                "held_on": meeting.held_on,
+                "kind": meeting.kind,
+            },
+            values={"location": meeting.location},
+        )
+    for spec in RESOLUTIONS:
+        _load_resolution(spec, loaded, report)
+    return report
+
+
+def _load_actors(loaded: _Loaded, report: LoadReport) -> None:
+    for spec in ORGANIZATIONS:
+        # Parents are listed before their subsidiaries, so the lookup always succeeds.
+        loaded.orgs[spec.slug] = upsert(
+            Organization,
+            report,
+            lookup={"slug": spec.slug},
+            values={
+                "name": spec.name,
+                "kind": spec.kind,
+                "aliases": "\n".join(spec.aliases),
+                "description": spec.description,
+                "website": spec.website,
+                "country": spec.country,
+                "parent_id": loaded.org_id(spec.parent),
+                "ticker": spec.ticker,
+                "sec_cik": spec.sec_cik,
+                "wikidata_id": spec.wikidata_id,
+            },
+        )
+    for spec in PRODUCTS:
+        loaded.products[spec.slug] = upsert(
+            Product,
+            report,
+            lookup={"slug": spec.slug},
+            values={
+                "name": spec.name,
+                "developer_id": loaded.org_id(spec.developer),
+                "aliases": "\n".join(spec.aliases),
+                "description": spec.description,
+                "website": spec.website,
+            },
+        )
+    for spec in TOPICS:
+        loaded.topics[spec.slug] = upsert(
+            Topic,
+            report,
+            lookup={"slug": spec.slug},
+            values={"name": spec.name, "description": spec.description},
+        )
+
+
+def _load_sources(loaded: _Loaded, report: LoadReport) -> None:
+    for spec in SOURCES:
+        source, created = services.source_get_or_create(
+            url=spec.url,
+            title=spec.title,
+            publisher=spec.publisher,
+            published_on=spec.published_on,
+            excerpt=spec.excerpt,
+            language="en",
+        )
+        report.note(Source, created=created)
+        loaded.sources[spec.key] = source
+
+
+def _load_controversies(loaded: _Loaded, report: LoadReport) -> None:
+    for spec in CONTROVERSIES:
+        controversy = upsert(
+            Controversy,
+            report,
+            lookup={"slug": spec.slug},
+            values={
+                "title": spec.title,
+                "summary": spec.summary,
+                "status": spec.status,
+                "started_on": spec.started_on,
+            },
+        )
+        add_missing(controversy.companies, [loaded.orgs[s] for s in spec.companies])
+        add_missing(controversy.products, [loaded.products[s] for s in spec.products])
+        add_missing(controversy.topics, [loaded.topics[s] for s in spec.topics])
+        loaded.controversies[spec.slug] = controversy
+
+
+def _load_event(spec: EventSpec, loaded: _Loaded, report: LoadReport) -> Event:
+    """An event is keyed on (controversy, date, title); new ones go through event_create."""
+    controversy = loaded.controversies[spec.controversy]
+    actors = [(loaded.orgs[slug], role) for slug, role in spec.actors]
+    event = Event.objects.filter(
+        controversy=controversy, occurred_on=spec.occurred_on, title=spec.title
+    ).first()
+    if event is None:
+        event = services.event_create(
+            controversy=controversy,
+            occurred_on=spec.occurred_on,
+            title=spec.title,
+            precision=spec.precision,
+            kind=spec.kind,
+            summary=spec.summary,
+            actors=actors,
+        )
+        report.note(Event, created=True)
+    else:
+        event = upsert(
+            Event,
+            report,
+            lookup={"pk": event.pk},
+            values={
+                "occurred_on_precision": spec.precision,
+                "kind": spec.kind,
+                "summary": spec.summary,
+            },
+        )
+        for organization, role in actors:
+            _, created = EventActor.objects.get_or_create(
+                event=event, organization=organization, role=role
+            )
+            report.note(EventActor, created=created)
+    for cite in spec.sources:
+        source = loaded.sources[cite.source]
+        is_new = not event.citations.filter(source=source).exists()
+        services.source_attach(event=event, source=source, locator=cite.locator)
+        report.note(EventSource, created=is_new)
+    return event
+
+
+def _load_coalition(spec: CoalitionSpec, loaded: _Loaded, report: LoadReport) -> None:
+    coalition = upsert(
+        Coalition,
+        report,
+        lookup={"slug": spec.slug},
+        values={"name": spec.name, "description": spec.description, "formed_on": spec.formed_on},
+    )
+    for member in spec.members:
+        upsert(
+            CoalitionMembership,
+            report,
+            lookup={
+                "coalition_id": coalition.pk,
+                "organization_id": loaded.org_id(member.organization),
+            },
+            values={"role": member.role, "joined_on": member.joined_on},
+        )
+    add_missing(coalition.actions, [loaded.event(ref) for ref in spec.actions])
+    loaded.coalitions[spec.slug] = coalition
+
+
+def _load_campaign(spec: CampaignSpec, loaded: _Loaded, report: LoadReport) -> None:
+    coalition = loaded.coalitions.get(spec.organising_coalition)
+    campaign = upsert(
+        Campaign,
+        report,
+        lookup={"slug": spec.slug},
+        values={
+            "name": spec.name,
+            "summary": spec.summary,
+            "started_on": spec.started_on,
+            "outcome": spec.outcome,
+            "organising_coalition_id": coalition.pk if coalition else None,
+        },
+    )
+    add_missing(campaign.organisers, [loaded.orgs[s] for s in spec.organisers])
+    add_missing(campaign.targets, [loaded.orgs[s] for s in spec.targets])
+    add_missing(campaign.controversies, [loaded.controversies[s] for s in spec.controversies])
+    for demand_spec in spec.demands:
+        demand = upsert(
+            Demand,
+            report,
+            lookup={"campaign_id": campaign.pk, "position": demand_spec.position},
+            values={"text": demand_spec.text},
+        )
+        for status in demand_spec.statuses:
+            upsert(
+                DemandStatus,
+                report,
+                lookup={"demand_id": demand.pk, "status": status.status, "on": status.on},
+                values={"note": status.note, "source_id": loaded.source_id(status.source)},
+            )
+    loaded.campaigns[spec.slug] = campaign
+
+
+def _load_resolution(spec: ResolutionSpec, loaded: _Loaded, report: LoadReport) -> None:
+    campaign = loaded.campaigns.get(spec.campaign)
+    resolution = upsert(
+        ShareholderResolution,
+        report,
+        lookup={"slug": spec.slug},
+        values={
+            "meeting_id": loaded.meetings[spec.meeting].pk,
+            "item_number": spec.item_number,
+            "title": spec.title,
+            "ask": spec.ask,
+            "status": spec.status,
+            "board_recommendation": spec.board_recommendation,
+            "controversy_id": loaded.controversies[spec.controversy].pk,
+            "lead_filer_id": loaded.org_id(spec.lead_filer),
+            "organiser_id": loaded.org_id(spec.organiser),
+            "campaign_id": campaign.pk if campaign else None,
+            "filed_on": spec.filed_on,
+        },
+    )
+    add_missing(resolution.co_filers, [loaded.orgs[s] for s in spec.co_filers])
+    add_missing(resolution.topics, [loaded.topics[s] for s in spec.topics])
+    for adviser, recommendation in spec.advisers:
+        upsert(
+            ProxyAdviserRecommendation,
+            report,
+            lookup={"resolution_id": resolution.pk, "adviser_id": loaded.org_id(adviser)},
+            values={"recommendation": recommendation},
+        )
+    if spec.vote:
+        upsert(
+            VoteResult,
+            report,
+            lookup={"resolution_id": resolution.pk},
+            values={
+                "reported_support_pct": Decimal(spec.vote.reported_support_pct),
+                "reported_basis": spec.vote.reported_basis,
+                "passed": spec.vote.passed,
+                "source_id": loaded.source_id(spec.vote.source),
+            },
+        )

@@ -1,0 +1,174 @@
+"""Plain, typed records describing the demo data; the loader turns them into rows.
+
+Every record names its natural key (a slug, a canonical URL, or a date plus title) so a
+second load finds what the first one wrote instead of adding a copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    slug: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    website: str = ""
+    country: str = ""
+    parent: str = ""  # slug of the parent organisation
+    ticker: str = ""
+    sec_cik: str = ""
+    wikidata_id: str = ""  # only where certain; blank beats invented
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    slug: str
+    name: str
+    developer: str  # organisation slug
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    key: str  # how the other records refer to this source
+    url: str
+    title: str
+    publisher: str
+    published_on: dt.date | None = None
+    excerpt: str = ""  # a short note in our own words, never a quotation
+
+
+@dataclass(frozen=True)
+class Cite:
+    source: str  # SourceSpec.key
+    locator: str = ""
+
+
+@dataclass(frozen=True)
+class ControversySpec:
+    slug: str
+    title: str
+    summary: str
+    status: str
+    started_on: dt.date | None
+    companies: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    controversy: str  # slug
+    occurred_on: dt.date  # first day of the period for fuzzy dates
+    precision: str
+    kind: str
+    title: str
+    summary: str
+    actors: tuple[tuple[str, str], ...] = ()  # (organisation slug, EventActor role)
+    sources: tuple[Cite, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventRef:
+    """Points at an event by its natural key (controversy, date, title)."""
+
+    controversy: str
+    occurred_on: dt.date
+    title: str
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    organization: str
+    role: str = "member"
+    joined_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class CoalitionSpec:
+    slug: str
+    name: str
+    description: str
+    formed_on: dt.date | None
+    members: tuple[MemberSpec, ...]
+    actions: tuple[EventRef, ...]
+
+
+@dataclass(frozen=True)
+class StatusSpec:
+    status: str
+    on: dt.date
+    note: str
+    source: str = ""  # SourceSpec.key
+
+
+@dataclass(frozen=True)
+class DemandSpec:
+    position: int
+    text: str
+    statuses: tuple[StatusSpec, ...]
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    slug: str
+    name: str
+    summary: str
+    started_on: dt.date | None
+    organisers: tuple[str, ...]
+    targets: tuple[str, ...]
+    controversies: tuple[str, ...]
+    demands: tuple[DemandSpec, ...]
+    organising_coalition: str = ""
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    key: str
+    company: str
+    held_on: dt.date
+    kind: str = "annual"
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class VoteSpec:
+    reported_support_pct: str  # a Decimal string, e.g. "2.4"
+    reported_basis: str
+    passed: bool
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ResolutionSpec:
+    slug: str
+    meeting: str  # MeetingSpec.key
+    item_number: str
+    title: str
+    ask: str
+    status: str
+    board_recommendation: str
+    controversy: str
+    lead_filer: str = ""
+    co_filers: tuple[str, ...] = ()
+    organiser: str = ""
+    campaign: str = ""
+    filed_on: dt.date | None = None
+    topics: tuple[str, ...] = ()
+    advisers: tuple[tuple[str, str], ...] = ()  # (adviser slug, recommendation)
+    vote: VoteSpec | None = None
