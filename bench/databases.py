@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -71,13 +73,20 @@ def seeded_count(env: dict[str, str]) -> int | None:
         return None
 
 
+def _seed_record(env: dict[str, str]) -> Path:
+    name = dj_database_url.parse(env["DATABASE_URL"])["NAME"]
+    return BASE_DIR / "bench" / "results" / f"seed-{Path(str(name)).stem}.json"
+
+
 def prepare(env: dict[str, str], scale: str, expected: int, *, reuse: bool, log) -> dict | None:
-    """Make sure the database holds ``scale``; returns seed time and memory if it seeded."""
+    """Make sure the database holds ``scale``; returns how long seeding took and its peak
+    memory (when reusing a database, as recorded when it was seeded)."""
     if reuse and seeded_count(env) == expected:
         migrated = manage(env, "migrate", "--noinput")
         if migrated.returncode == 0 and seeded_count(env) == expected:
             log(f"  reusing the seeded {scale} database")
-            return None
+            record = _seed_record(env)
+            return json.loads(record.read_text()) if record.exists() else None
     log(f"  creating the {scale} database")
     recreate(env["DATABASE_URL"])
     migrated = manage(env, "migrate", "--noinput")
@@ -88,7 +97,15 @@ def prepare(env: dict[str, str], scale: str, expected: int, *, reuse: bool, log)
     if seeded.returncode != 0:
         raise RuntimeError(f"seed_bulk failed:\n{seeded.output[-3000:]}")
     log(f"  seeded in {seeded.seconds:.1f} s, peak RSS {seeded.peak_rss_mb:.0f} MB")
-    return {"seconds": round(seeded.seconds, 1), "peak_rss_mb": round(seeded.peak_rss_mb, 1)}
+    stats = {
+        "seconds": round(seeded.seconds, 1),
+        "peak_rss_mb": round(seeded.peak_rss_mb, 1),
+        "seeded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    record = _seed_record(env)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(stats))
+    return stats
 
 
 def child_env(base: dict[str, str], url: str, cache_prefix: str) -> dict[str, str]:

@@ -1,5 +1,9 @@
-"""News pages served on loopback: deterministic per number, realistic in shape (navigation,
-JSON-LD, an article body of several hundred words, related links, a footer)."""
+"""News pages served on loopback: deterministic per number and shaped like real ones.
+
+A news article page is mostly not the article: menus, inline scripts and JSON, teasers
+for other stories, comments, a long footer. About 120 KB of HTML around an article of
+about 500 words, so the extractor has the boilerplate to discard that it meets in practice.
+"""
 
 from __future__ import annotations
 
@@ -37,20 +41,36 @@ def article_html(number: int) -> bytes:
         "publisher": {"@type": "Organization", "name": "Loopback News"},
     }
     body = "".join(f"<p>{html.escape(p)}</p>" for p in article_text(number))
-    nav = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(12))
-    related = "".join(
-        f'<li><a href="/article/{number + i}">Related story {number + i}</a></li>'
-        for i in range(1, 6)
+    nav = "".join(
+        f'<li class="menu-item"><a href="/section/{i}/topic/{j}">Section {i} topic {j}</a></li>'
+        for i in range(30)
+        for j in range(12)
     )
+    teasers = "".join(
+        f'<div class="teaser"><a href="/article/{number + i}"><img src="/img/{number + i}.jpg" '
+        f'alt="">Related story {number + i}</a><p>{html.escape(words.sentence(rng, "Editors"))}'
+        "</p></div>"
+        for i in range(1, 101)
+    )
+    comments = "".join(
+        f'<div class="comment"><b>reader{i}</b><p>{html.escape(words.sentence(rng, "I"))}</p></div>'
+        for i in range(25)
+    )
+    script = "var state=" + json.dumps(
+        {"ads": [{"slot": i, "size": [300, 250]} for i in range(1_500)]}
+    )
+    footer = "".join(f'<a href="/legal/{i}">Footer link {i}</a> ' for i in range(150))
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(title)} | Loopback News</title>
 <meta property="og:title" content="{html.escape(title)}">
 <meta property="og:site_name" content="Loopback News">
-<script type="application/ld+json">{json.dumps(ld)}</script>
+<script type="application/ld+json">{json.dumps(ld)}</script><script>{script}</script>
+<style>.teaser{{display:flex}}.menu-item{{float:left}}</style>
 </head><body><header><nav><ul>{nav}</ul></nav></header>
 <main><article><h1>{html.escape(title)}</h1><p class="byline">By {ld["author"]["name"]}</p>
-{body}</article><aside><h2>Related</h2><ul>{related}</ul></aside></main>
-<footer><p>Copyright Loopback News. All rights reserved.</p></footer></body></html>"""
+{body}</article><section class="comments"><h2>Comments</h2>{comments}</section>
+<aside><h2>More stories</h2>{teasers}</aside></main>
+<footer><p>Copyright Loopback News. All rights reserved.</p>{footer}</footer></body></html>"""
     return page.encode("utf-8")
 
 

@@ -44,6 +44,17 @@ class TableWriter:
 
     def _copy(self, model: type[models.Model], columns: Sequence[str], rows: list) -> None:
         fields = {f.attname: f for f in model._meta.concrete_fields}
+        # A field added to a model after this generator was written gets its default, as
+        # bulk_create would give it (COPY knows nothing of Django-side defaults).
+        extra = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in columns and not f.primary_key and f.has_default()
+        ]
+        if extra:
+            defaults = tuple(f.get_default() for f in extra)
+            columns = [*columns, *(f.attname for f in extra)]
+            rows = [(*row, *defaults) for row in rows]
         json_positions = [
             i for i, name in enumerate(columns) if isinstance(fields[name], models.JSONField)
         ]
