@@ -204,12 +204,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--database-url",
         help="Base of the per-scale databases (default DATABASE_URL): NAME becomes NAME_<scale>.",
     )
+    parser.add_argument("--ingest-pages", type=int, help="Pages for ingestion throughput.")
+    parser.add_argument("--memory-articles", type=int, help="Articles for worker memory.")
     args = parser.parse_args(argv)
     args.requests = 5 if args.quick else 30
     args.seconds = 1 if args.quick else 8
     args.lookups = 20 if args.quick else 200
-    args.pages = 20 if args.quick else 300
-    args.memory_articles = 100 if args.quick else 10_000
+    args.pages = args.ingest_pages or (20 if args.quick else 300)
+    if args.memory_articles is None:
+        args.memory_articles = 100 if args.quick else 10_000
     return args
 
 
