@@ -62,6 +62,17 @@ def estimated_rows(scale: Scale) -> int:
     )  # fmt: skip
 
 
+def _big_models() -> list:
+    """The tables with hundreds of thousands of rows at the large scale."""
+    names = [
+        ("controversies", "Event"), ("controversies", "EventActor"),
+        ("controversies", "EventSource"), ("controversies", "Source"),
+    ]  # fmt: skip
+    if ingestion_available():
+        names += [("ingestion", "Article"), ("ingestion", "Mention"), ("ingestion", "Suggestion")]
+    return [apps.get_model(*name) for name in names]
+
+
 def reset_tables() -> None:
     models = seeded_models()
     if connection.vendor == "postgresql":
@@ -116,9 +127,11 @@ def seed_bulk(
     writer = TableWriter(on_rows=lambda _label, n: bar.update(n))
     ctx = SeedContext(scale=scale, seed=seed, writer=writer, now=now or timezone.now())
     try:
-        for label, step in STEPS:
-            bar.set_postfix_str(label)
-            step(ctx)
+        with writer.indexes_deferred(_big_models()):
+            for label, step in STEPS:
+                bar.set_postfix_str(label)
+                step(ctx)
+            bar.set_postfix_str("indexes")
         writer.reset_sequences()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -101,3 +101,22 @@ def test_it_dates_nothing_in_the_future(seeded):
     today = dt.date.today()
     assert not Event.objects.filter(occurred_on__gt=today).exists()
     assert not Source.objects.filter(published_on__gt=today).exists()
+
+
+def test_it_puts_back_every_index_it_set_aside(django_db_setup):
+    """GIVEN the indexes of the big tables (dropped while PostgreSQL is filled)
+    WHEN seed_bulk has run THEN the same indexes exist again."""
+    from django.db import connection
+
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            )
+            return set(cursor.fetchall())
+
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are only set aside on PostgreSQL")
+    before = indexes()
+    seed_bulk(scale=TINY, seed=3, progress=False)
+    assert indexes() == before
