@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class ControversiesConfig(AppConfig):
     name = "controversies"
     verbose_name = "Controversies"
+
+    def ready(self) -> None:
+        from controversies.history import track_proxy_history
+
+        track_proxy_history(self.label)

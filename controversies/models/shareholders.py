@@ -231,4 +231,10 @@ class VoteResult(models.Model):
                 {"votes_for": "Votes cast add up to more than the shares outstanding."}
             )
         if (self.votes_for is None) != (self.votes_against is None):
-            raise ValidationError("Give both the votes for and against, or neither.")
+            missing = "votes_for" if self.votes_for is None else "votes_against"
+            raise ValidationError({missing: "Give both the votes for and against, or neither."})
+        pct = self.reported_support_pct
+        if pct is not None and not 0 <= pct <= ONE_HUNDRED:
+            raise ValidationError(
+                {"reported_support_pct": "A percentage must be between 0 and 100."}
+            )
