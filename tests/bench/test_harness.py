@@ -51,7 +51,7 @@ def test_it_measures_every_page_with_its_queries(harness_run):
     for name, page in pages.items():
         assert page["status"] == 200, name
         assert page["queries"] >= 1, name
-        assert page["samples"] == 5
+        assert page["samples"] == 5  # --quick; far under the time budget
     assert "| floor" in table and "targets hold" in table
     verdicts = {c["verdict"] for c in results["targets"]}
     assert verdicts <= {"PASS", "FAIL", "N/A"} and results["targets"]
