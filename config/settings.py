@@ -124,9 +124,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 # Unacknowledged tasks are redelivered after this; it must exceed the hard time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -161,6 +159,9 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", default=Fal
 
 # --- Project settings ------------------------------------------------------------------
 
+# Django 6 makes https the default scheme for URL form fields; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 SITE_NAME = env_str("SITE_NAME", "AI Accountability Tracker")
 # host:port pairs that the ingestion fetcher may reach even on loopback (tests, local feeds).
 INGESTION_ALLOWED_HOSTS = env_list("INGESTION_ALLOWED_HOSTS")
@@ -190,6 +191,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Ingestion pipeline ----------------------------------------------------------------
+INGESTION_MAX_RETRIES = env_int("INGESTION_MAX_RETRIES", 3)
+INGESTION_RETRY_BACKOFF_SECONDS = env_int("INGESTION_RETRY_BACKOFF_SECONDS", 30)
+INGESTION_TASK_SOFT_TIME_LIMIT = env_int("INGESTION_TASK_SOFT_TIME_LIMIT", 120)
+INGESTION_TASK_TIME_LIMIT = env_int("INGESTION_TASK_TIME_LIMIT", 150)
+# An article untouched this long in an intermediate state is re-enqueued by the sweeper;
+# it must exceed the task time limit so running work is not enqueued twice.
+INGESTION_STUCK_AFTER_SECONDS = env_int("INGESTION_STUCK_AFTER_SECONDS", 900)
+INGESTION_MAX_SWEEPS = env_int("INGESTION_MAX_SWEEPS", 3)
+# How long a claimed feed stays claimed if its poll task is lost.
+INGESTION_FEED_LEASE_SECONDS = env_int("INGESTION_FEED_LEASE_SECONDS", 900)
+INGESTION_DEDUPE_WINDOW_DAYS = env_int("INGESTION_DEDUPE_WINDOW_DAYS", 30)
+INGESTION_LSH_MAX_ENTRIES = env_int("INGESTION_LSH_MAX_ENTRIES", 50_000)
+INGESTION_LSH_REBUILD_SECONDS = env_int("INGESTION_LSH_REBUILD_SECONDS", 3600)
+INGESTION_MAX_SUGGESTIONS = env_int("INGESTION_MAX_SUGGESTIONS", 5)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "ingestion-poll-due-feeds": {
+            "task": "ingestion.tasks.poll_due_feeds",
+            "schedule": 60.0,
+        },
+        "ingestion-sweep-stuck-articles": {
+            "task": "ingestion.tasks.sweep_stuck_articles",
+            "schedule": 300.0,
+        },
+    }
+)
 
 # --- Benchmark data ----------------------------------------------------------------------
 # manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.

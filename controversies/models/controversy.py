@@ -157,9 +157,7 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=precision_check("occurred_on"), name="event_date_matches_precision"
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=EventKind.values), name="event_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -73,9 +73,7 @@ class ShareholderResolution(models.Model):
         on_delete=models.SET_NULL,
         related_name="resolutions_led",
     )
-    co_filers = models.ManyToManyField(
-        Organization, blank=True, related_name="resolutions_cofiled"
-    )
+    co_filers = models.ManyToManyField(Organization, blank=True, related_name="resolutions_cofiled")
     organiser = models.ForeignKey(
         Organization,
         null=True,

@@ -1,0 +1,52 @@
+"""Small pieces every pipeline step shares: the retry signal and guarded state changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from ingestion.fetch import FetchError
+from ingestion.models import Article, ArticleState
+
+MAX_REASON_LENGTH = 2000
+
+
+class RetryLater(Exception):
+    """A transient fetch failure the Celery task should retry with back-off.
+
+    Steps raise it only while retries remain (``final_attempt=False``); on the final
+    attempt they record the failure instead, so a persistent 500 ends as a failed row.
+    """
+
+    def __init__(self, error: FetchError):
+        super().__init__(error.reason)
+        self.error = error
+
+
+def lock_article(article_id: int, states: Iterable[str]) -> Article | None:
+    """The article row, locked until the surrounding transaction ends, if it is still in
+    one of ``states``; None when another delivery of the same task got there first."""
+    return Article.objects.select_for_update().filter(pk=article_id, state__in=list(states)).first()
+
+
+def article_fail(*, article: Article, reason: str, from_states: Iterable[str]) -> bool:
+    """Record a failure with its reason, unless the article already moved on."""
+    reason = (reason or "Unknown failure").strip()[:MAX_REASON_LENGTH]
+    with transaction.atomic():
+        locked = lock_article(article.pk, from_states)
+        if locked is None:
+            return False
+        locked.state = ArticleState.FAILED
+        locked.failure_reason = reason
+        locked.save(update_fields=["state", "failure_reason", "updated_at"])
+    article.state = ArticleState.FAILED
+    article.failure_reason = reason
+    return True
+
+
+def describe_fetch_error(error: FetchError, *, retried: bool) -> str:
+    reason = error.reason or str(error)
+    if error.transient and retried:
+        return f"{reason} (still failing after retries)"
+    return reason

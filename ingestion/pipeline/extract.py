@@ -1,0 +1,235 @@
+"""Main text and metadata from a page's bytes, with trafilatura.
+
+Dates are taken in order of trust: a JSON-LD ``datePublished``, an OpenGraph
+``article:published_time``, the feed entry's date, and only then trafilatura's guess.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from ingestion.sanitize import html_to_text
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MIN_WORDS = 25
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# lxml refuses a str that still carries an XML encoding declaration (XHTML pages).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "Report")
+
+
+class ExtractionError(ValueError):
+    """The page cannot yield an article; the message is the reason curators see."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    title: str
+    author: str
+    published_on: dt.date | None
+    date_source: str
+    site_name: str
+    language: str
+    text: str
+    declared_canonical: str
+
+
+def _declared_charset(content: bytes, header_charset: str | None) -> str | None:
+    if header_charset:
+        return header_charset
+    match = _META_CHARSET.search(content[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def decode_page(content: bytes, *, charset: str | None) -> str:
+    """The page as text, refusing bytes that contradict the declared encoding."""
+    declared = _declared_charset(content, charset)
+    if declared:
+        try:
+            codec = codecs.lookup(declared)
+        except LookupError:
+            raise ExtractionError(f"The page declares an unknown encoding {declared!r}.") from None
+        try:
+            return content.decode(codec.name)
+        except UnicodeDecodeError as exc:
+            raise ExtractionError(
+                f"The page declares the encoding {declared!r} but its bytes are not valid "
+                f"{declared} (at byte {exc.start})."
+            ) from None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        # No declaration and not UTF-8: the web's historical default.
+        return content.decode("cp1252", errors="replace")
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            parsed = dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    today = dt.date.today()
+    if parsed.year < 1990 or parsed > today + dt.timedelta(days=2):
+        return None
+    return parsed
+
+
+def _json_ld_objects(tree: lxml.html.HtmlElement) -> list[dict]:
+    objects: list[dict] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, TypeError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                objects.append(item)
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(item["@graph"])
+    return objects
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _json_ld_article(tree: lxml.html.HtmlElement) -> dict:
+    for obj in _json_ld_objects(tree):
+        types = obj.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if any(isinstance(t, str) and t in _ARTICLE_TYPES for t in types) or (
+            "datePublished" in obj
+        ):
+            return obj
+    return {}
+
+
+def _meta(tree: lxml.html.HtmlElement, *names: str) -> str:
+    for name in names:
+        for attr in ("property", "name"):
+            values = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
+            if values and values[0].strip():
+                return values[0].strip()
+    return ""
+
+
+def _same_site(url: str, reference: str) -> bool:
+    def host(value: str) -> str:
+        name = (urlsplit(value).hostname or "").lower()
+        return name[4:] if name.startswith("www.") else name
+
+    return bool(host(url)) and host(url) == host(reference)
+
+
+def declared_canonical(tree: lxml.html.HtmlElement, *, page_url: str) -> str:
+    """The page's own rel=canonical or og:url, if it stays on the same site."""
+    candidates = tree.xpath('//link[@rel="canonical"]/@href') + [_meta(tree, "og:url")]
+    for href in candidates:
+        href = (href or "").strip()
+        if not href:
+            continue
+        absolute = urljoin(page_url, href)
+        if absolute.startswith(("http://", "https://")) and _same_site(absolute, page_url):
+            return absolute
+    return ""
+
+
+def extract_page(
+    content: bytes,
+    *,
+    url: str,
+    content_type: str = "text/html",
+    charset: str | None = None,
+    feed_date: dt.date | None = None,
+) -> Extracted:
+    """Everything the pipeline keeps from a page, or ExtractionError with the reason."""
+    if not isinstance(content, bytes):
+        raise TypeError("extract_page takes the response body as bytes")
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type not in HTML_TYPES:
+        raise ExtractionError(f"Not an HTML page (content type {media_type or 'missing'}).")
+    if not content.strip():
+        raise ExtractionError("The page is empty.")
+    text = _XML_DECLARATION.sub("", decode_page(content, charset=charset), count=1)
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"The page is not parseable HTML: {exc}") from None
+
+    ld = _json_ld_article(tree)
+    ld_date = _parse_date(ld.get("datePublished"))
+    og_date = _parse_date(_meta(tree, "article:published_time", "og:published_time"))
+    canonical = declared_canonical(tree, page_url=url)
+    html_lang = (tree.get("lang") or "").strip()
+
+    # trafilatura prunes the tree it is given; keep ours intact for the lookups above.
+    try:
+        document = trafilatura.bare_extraction(
+            copy.deepcopy(tree),
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+        )
+    except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
+        raise ExtractionError(f"The page's text could not be extracted: {exc}") from None
+    body = (getattr(document, "text", None) or "").strip()
+    if len(body.split()) < MIN_WORDS:
+        raise ExtractionError("No article text found on the page.")
+
+    if ld_date:
+        published_on, date_source = ld_date, "json_ld"
+    elif og_date:
+        published_on, date_source = og_date, "opengraph"
+    elif feed_date:
+        published_on, date_source = feed_date, "feed"
+    else:
+        published_on = _parse_date(getattr(document, "date", None))
+        date_source = "guessed" if published_on else ""
+
+    headline = ld.get("headline") if isinstance(ld.get("headline"), str) else ""
+    title = headline or _meta(tree, "og:title") or (document.title or "")
+    author = ", ".join(_names(ld.get("author"))) or (document.author or "")
+    site_name = (
+        _meta(tree, "og:site_name")
+        or ", ".join(_names(ld.get("publisher")))
+        or (document.sitename or "")
+        or (urlsplit(url).hostname or "")
+    )
+    language = (getattr(document, "language", None) or html_lang or "")[:12]
+    return Extracted(
+        title=html_to_text(title, max_length=500),
+        author=html_to_text(author, max_length=300),
+        published_on=published_on,
+        date_source=date_source,
+        site_name=html_to_text(site_name, max_length=200),
+        language=language,
+        text=body,
+        declared_canonical=canonical,
+    )

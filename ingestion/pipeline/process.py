@@ -1,0 +1,118 @@
+"""Fetch a queued article, extract it, settle its canonical URL and check for copies."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from ingestion.fetch import FetchError, FetchResult, fetch_page
+from ingestion.models import Article, ArticleState
+from ingestion.pipeline import dedupe
+from ingestion.pipeline.common import (
+    RetryLater,
+    article_fail,
+    describe_fetch_error,
+    lock_article,
+)
+from ingestion.pipeline.extract import Extracted, ExtractionError, extract_page
+
+logger = logging.getLogger(__name__)
+
+FETCH_STATES = (ArticleState.QUEUED, ArticleState.FETCHED)
+
+
+def article_fetch(*, article: Article, final_attempt: bool = True) -> FetchResult | None:
+    """Download the page and mark the article fetched; None if it failed or moved on."""
+    if article.state not in FETCH_STATES:
+        return None
+    try:
+        result = fetch_page(article.url)
+    except FetchError as exc:
+        if exc.transient and not final_attempt:
+            raise RetryLater(exc) from exc
+        article_fail(
+            article=article,
+            reason=describe_fetch_error(exc, retried=exc.transient),
+            from_states=FETCH_STATES,
+        )
+        return None
+    updated = Article.objects.filter(pk=article.pk, state__in=FETCH_STATES).update(
+        state=ArticleState.FETCHED,
+        fetched_at=timezone.now(),
+        final_url=result.final_url[:2000],
+        content_type=result.content_type[:100],
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        return None
+    article.state = ArticleState.FETCHED
+    article.final_url = result.final_url[:2000]
+    article.content_type = result.content_type[:100]
+    return result
+
+
+def article_store_extraction(*, article: Article, extracted: Extracted, final_url: str) -> str:
+    """Save what was extracted and either move on (extracted) or link the original
+    (duplicate). Returns the new state, or the current one if another delivery won."""
+    text_hash = dedupe.content_hash(extracted.text)
+    signature = dedupe.minhash_of(extracted.text)
+    with transaction.atomic():
+        dedupe.serialise_dedupe()
+        locked = lock_article(article.pk, [ArticleState.FETCHED])
+        if locked is None:
+            return Article.objects.values_list("state", flat=True).get(pk=article.pk)
+        canonical = dedupe.page_canonical_url(
+            article=locked, final_url=final_url, declared=extracted.declared_canonical
+        )
+        holder = Article.objects.exclude(pk=locked.pk).filter(canonical_url=canonical).first()
+        if holder is not None and holder.state == ArticleState.FAILED:
+            # A failed row cannot be an original, but it owns the URL: keep ours.
+            canonical = locked.canonical_url
+        duplicate = dedupe.find_duplicate(
+            article=locked, canonical_url=canonical, text_hash=text_hash, signature=signature
+        )
+        locked.title = extracted.title
+        locked.author = extracted.author
+        locked.published_on = extracted.published_on
+        locked.date_source = extracted.date_source
+        locked.site_name = extracted.site_name
+        locked.language = extracted.language
+        locked.text = extracted.text
+        locked.content_hash = text_hash
+        locked.minhash = dedupe.minhash_to_bytes(signature) if signature else None
+        if duplicate is None:
+            locked.canonical_url = canonical
+            locked.state = ArticleState.EXTRACTED
+        else:
+            original, reason = duplicate
+            locked.duplicate_of = original
+            locked.duplicate_reason = f"{reason} as article #{original.pk}"[:200]
+            locked.state = ArticleState.DUPLICATE
+        locked.save()
+    article.refresh_from_db()
+    return article.state
+
+
+def article_process(*, article: Article, final_attempt: bool = True) -> str:
+    """Queued or fetched -> extracted (or duplicate, or failed with the reason)."""
+    result = article_fetch(article=article, final_attempt=final_attempt)
+    if result is None:
+        article.refresh_from_db()
+        return article.state
+    feed_date = article.feed_published_at.date() if article.feed_published_at else None
+    try:
+        extracted = extract_page(
+            result.content,
+            url=result.final_url,
+            content_type=result.content_type,
+            charset=result.charset,
+            feed_date=feed_date,
+        )
+    except ExtractionError as exc:
+        article_fail(article=article, reason=str(exc), from_states=[ArticleState.FETCHED])
+        return article.state
+    return article_store_extraction(
+        article=article, extracted=extracted, final_url=result.final_url
+    )

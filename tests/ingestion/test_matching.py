@@ -1,0 +1,166 @@
+"""Entity matching, relevance and controversy suggestions on stored articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from controversies.models import Organization
+from ingestion.models import Article
+from ingestion.pipeline import article_match, article_suggest
+from ingestion.pipeline.matching import Matcher, current_matcher
+from tests.ingestion.documents import OTHER_STORY, STORY
+
+pytestmark = pytest.mark.django_db
+
+
+def extracted(text: str, *, title: str = "", published_on: dt.date | None = None) -> Article:
+    n = Article.objects.count() + 1
+    return Article.objects.create(
+        state=Article.State.EXTRACTED,
+        url=f"https://example.test/{n}",
+        link_canonical=f"https://example.test/{n}",
+        canonical_url=f"https://example.test/{n}",
+        title=title,
+        text=text,
+        published_on=published_on,
+    )
+
+
+ENTITIES = [
+    ("organization", 1, ["International Business Machines", "IBM"]),
+    ("organization", 2, ["U.S. Immigration and Customs Enforcement", "ICE"]),
+    ("organization", 3, ["Amazon", "AWS"]),
+    ("product", 4, ["Rekognition"]),
+]
+LABELS = {1: "IBM", 2: "ICE", 3: "Amazon", 4: "Rekognition"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ICE signed a contract with IBM.", {"ICE": 1, "IBM": 1}),
+        ("Roads were covered in ice; the Ice Age film was on.", {}),
+        ("Amazonian rainforest and amazonia", {}),
+        ("AMAZON and amazon and Amazon's shares", {"Amazon": 3}),
+        ("IBM's deal; (IBM) and IBMX", {"IBM": 2}),
+        ("rekognition, REKOGNITION and Rekognitions", {"Rekognition": 2}),
+        ("Caf\u00e9 owners and AWS\u2014the cloud arm", {"Amazon": 1}),
+    ],
+)
+def test_it_matches_whole_words_and_acronyms_only_in_capitals(text, expected):
+    hits = Matcher(ENTITIES).find(text)
+
+    assert {LABELS[h.pk]: h.count for h in hits} == expected
+
+
+def test_it_records_mentions_and_relevance(domain):
+    article = extracted("\n\n".join(STORY), title="Amazon sold Rekognition to police")
+
+    state = article_match(article=article)
+
+    assert state == Article.State.MATCHED
+    counts = {m.entity.name: (m.count, m.alias) for m in article.mentions.all()}
+    assert counts["Amazon"][0] >= 3
+    assert counts["American Civil Liberties Union"] == (2, "ACLU")
+    assert counts["U.S. Immigration and Customs Enforcement"] == (1, "ICE")
+    assert counts["Amazon Rekognition"][0] == 3
+    assert article.relevance > 0.8
+    assert "facial recognition" in article.relevance_terms
+
+
+def test_it_scores_an_unrelated_story_low(domain):
+    article = extracted("\n\n".join(OTHER_STORY), title="Road budget approved")
+
+    article_match(article=article)
+
+    assert article.mentions.count() == 0
+    assert article.relevance < 0.2
+
+
+def test_it_rebuilds_the_automaton_when_aliases_change(domain):
+    before = current_matcher()
+    assert before is current_matcher()  # cached while nothing changes
+    domain.aclu.aliases = "ACLU\nthe civil liberties group"
+    domain.aclu.save()
+
+    article = extracted("\n\n".join(STORY))
+    article_match(article=article)
+
+    assert current_matcher() is not before
+    aclu = article.mentions.get(organization=domain.aclu)
+    assert aclu.count == 3  # twice "ACLU", once "the civil liberties group"
+
+
+def test_it_suggests_the_controversy_sharing_entities_with_reasons(domain):
+    domain.controversy.last_event_on = dt.date(2024, 4, 25)
+    domain.controversy.save()
+    article = extracted(
+        "\n\n".join(STORY), title="Amazon sold Rekognition", published_on=dt.date(2024, 5, 2)
+    )
+    article_match(article=article)
+
+    state = article_suggest(article=article)
+
+    assert state == Article.State.IN_REVIEW
+    suggestions = list(article.suggestions.all())
+    assert [s.controversy for s in suggestions] == [domain.controversy]
+    reasons = suggestions[0].reasons
+    assert "Mentions Amazon (company)" in reasons
+    assert "Mentions Amazon Rekognition (product)" in reasons
+    assert "Topic: facial recognition" in reasons
+    assert "Published 7 days after its latest event (25 Apr 2024)" in reasons
+
+
+def test_it_suggests_nothing_without_shared_entities(domain):
+    Organization.objects.create(name="City Council", slug="council")
+    article = extracted("\n\n".join(OTHER_STORY))
+    article_match(article=article)
+
+    article_suggest(article=article)
+
+    assert article.state == Article.State.IN_REVIEW
+    assert article.suggestions.count() == 0
+
+
+def test_matching_and_suggesting_twice_changes_nothing(domain):
+    article = extracted("\n\n".join(STORY))
+    article_match(article=article)
+    article_suggest(article=article)
+    before = (
+        list(article.mentions.order_by("pk").values_list("pk", "count")),
+        list(article.suggestions.values_list("pk", "score")),
+    )
+
+    assert article_match(article=article) == Article.State.IN_REVIEW
+    assert article_suggest(article=article) == Article.State.IN_REVIEW
+
+    after = (
+        list(article.mentions.order_by("pk").values_list("pk", "count")),
+        list(article.suggestions.values_list("pk", "score")),
+    )
+    assert after == before
+
+
+def test_rematch_picks_up_a_new_alias_on_articles_in_review(domain, capsys):
+    from django.core.management import call_command
+
+    from controversies.models import Controversy
+
+    domain.ice.aliases = ""  # at first only the long official name is known
+    domain.ice.save()
+    agency_case = Controversy.objects.create(title="ICE contracts", slug="ice-contracts")
+    agency_case.companies.add(domain.ice)
+    article = extracted("\n\n".join(STORY))
+    article_match(article=article)
+    article_suggest(article=article)
+    assert not article.mentions.filter(organization=domain.ice).exists()
+
+    domain.ice.aliases = "ICE"
+    domain.ice.save()
+    call_command("rematch")
+
+    assert article.mentions.get(organization=domain.ice).count == 1
+    assert agency_case in [s.controversy for s in article.suggestions.all()]
+    assert "mentions changed on 1" in capsys.readouterr().out
