@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from bench.memory import children, peak_rss_mb
+from bench.memory import children, die_with_parent, peak_rss_mb
 
 CONNECTIONS = 16
 _LISTENING = re.compile(r"Listening at: http://([\d.]+):(\d+)")
@@ -49,7 +49,12 @@ class Gunicorn:
             "--worker-class", "sync", "--log-level", "info", "--timeout", "120",
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            command, env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+            command,
+            env=self.env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - no threads started yet matter here
         )
         deadline = time.monotonic() + 60
         assert self.process.stderr is not None

@@ -41,6 +41,16 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
+def die_with_parent() -> None:
+    """preexec_fn for servers and workers we start: the kernel sends them SIGTERM when
+    the process that started them dies, so a killed run leaves nothing behind."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def self_peak_mb() -> float:
     return peak_rss_mb(os.getpid()) or 0.0
 
