@@ -11,3 +11,6 @@ class ControversiesConfig(AppConfig):
         from controversies.history import track_proxy_history
 
         track_proxy_history(self.label)
+
+        # Cached facet counts are dropped whenever curated data changes.
+        from controversies import signals  # noqa: F401

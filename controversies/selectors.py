@@ -3,12 +3,26 @@ queries, whatever the number of rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
-from controversies.models import Controversy, Event, EventActor, EventSource, Organization
+from controversies.models import (
+    Campaign,
+    Coalition,
+    Controversy,
+    Event,
+    EventActor,
+    EventSource,
+    Organization,
+    ShareholderMeeting,
+    ShareholderResolution,
+    Source,
+)
 
 
 def timeline_events(controversy: Controversy) -> QuerySet[Event]:
@@ -61,3 +75,135 @@ def organization_reference_counts(organization: Organization) -> list[ReferenceC
         if n:
             counts.append(ReferenceCount(model, rel.field.name, n))
     return counts
+
+
+# --- Controversy page ------------------------------------------------------------------
+
+
+def controversy_campaigns(controversy: Controversy) -> QuerySet[Campaign]:
+    """Campaigns about the controversy, with the coalition that ran each (one query)."""
+    return controversy.campaigns.select_related("organising_coalition").order_by(
+        "started_on", "name"
+    )
+
+
+def controversy_coalitions(controversy: Controversy) -> QuerySet[Coalition]:
+    """Coalitions that signed one of its events or organised one of its campaigns."""
+    return (
+        Coalition.objects.filter(
+            Q(actions__controversy=controversy) | Q(campaigns__controversies=controversy)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderResolution]:
+    """Its shareholder resolutions with meeting, company, filer and vote (one query)."""
+    return controversy.resolutions.select_related(
+        "meeting__company", "vote", "lead_filer", "organiser"
+    ).order_by("meeting__held_on", "item_number")
+
+
+# --- Controversy list ------------------------------------------------------------------
+
+
+def controversy_list_rows(queryset: QuerySet[Controversy]) -> QuerySet[Controversy]:
+    """A filtered set ready for the list: newest activity first, event counts, and the
+    companies, products and topics of each row (three prefetch queries per page)."""
+    # A correlated subquery rather than Count("events"): the paginator's COUNT can drop
+    # it, and the database only counts events for the rows on the page.
+    events = (
+        Event.objects.filter(controversy=OuterRef("pk"))
+        .order_by()
+        .values("controversy")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        queryset.annotate(event_count=Coalesce(Subquery(events), 0))
+        .prefetch_related("companies", "products", "topics")
+        .order_by(F("last_event_on").desc(nulls_last=True), "title", "pk")
+    )
+
+
+# --- Home page -------------------------------------------------------------------------
+
+
+def headline_counts() -> dict[str, int]:
+    """Row counts of the main tables in a single query."""
+    tables = {
+        "controversies": Controversy,
+        "events": Event,
+        "organizations": Organization,
+        "sources": Source,
+        "resolutions": ShareholderResolution,
+    }
+    # Table names come from model metadata, never from input.
+    selects = ", ".join(
+        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)})"  # noqa: S608
+        for model in tables.values()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selects}")  # noqa: S608
+        row = cursor.fetchone()
+    return dict(zip(tables, row, strict=True))
+
+
+def latest_events(*, limit: int = 8) -> list[Event]:
+    """The newest events across every controversy."""
+    return list(Event.objects.select_related("controversy").order_by("-occurred_on", "-id")[:limit])
+
+
+def most_active_controversies(*, until: dt.date, days: int = 365, limit: int = 6) -> list:
+    """Controversies with the most events in the ``days`` before ``until``."""
+    since = until - dt.timedelta(days=days)
+    return list(
+        Controversy.objects.annotate(
+            recent_events=Count("events", filter=Q(events__occurred_on__gt=since)),
+        )
+        .filter(recent_events__gt=0)
+        .prefetch_related("companies")
+        .order_by("-recent_events", F("last_event_on").desc(nulls_last=True), "title")[:limit]
+    )
+
+
+def events_per_month(*, first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """Event counts keyed by the first day of each month between two dates."""
+    rows = (
+        Event.objects.filter(occurred_on__gte=first, occurred_on__lte=last)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    return {_as_date(row["month"]): row["n"] for row in rows}
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def upcoming_meetings(*, today: dt.date, limit: int = 5) -> list[ShareholderMeeting]:
+    """Meetings from today on that have resolutions on the ballot, with those resolutions."""
+    on_ballot = ShareholderResolution.objects.filter(
+        status=ShareholderResolution.Status.ON_BALLOT
+    ).select_related("controversy")
+    return list(
+        ShareholderMeeting.objects.filter(
+            held_on__gte=today, resolutions__status=ShareholderResolution.Status.ON_BALLOT
+        )
+        .distinct()
+        .select_related("company")
+        .prefetch_related(Prefetch("resolutions", queryset=on_ballot, to_attr="on_ballot"))
+        .order_by("held_on")[:limit]
+    )
+
+
+def recent_votes(*, limit: int = 5) -> list[ShareholderResolution]:
+    """The latest resolutions with a vote result."""
+    return list(
+        ShareholderResolution.objects.filter(vote__isnull=False)
+        .select_related("meeting__company", "vote", "controversy")
+        .order_by("-meeting__held_on", "item_number")[:limit]
+    )

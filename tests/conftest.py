@@ -50,3 +50,11 @@ def _plain_static_files(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_facet_cache() -> None:
+    """Cached facet counts outlive a test's rolled-back rows; start each test afresh."""
+    from controversies import facets
+
+    facets.invalidate()

@@ -75,15 +75,15 @@ def test_it_has_a_factory_for_every_registered_admin():
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=_ids)
-@pytest.mark.parametrize("page", ["changelist", "add", "change", "history"])
-def test_it_shows_every_admin_page_to_a_curator(curator, model, page):
+@pytest.mark.parametrize("admin_view", ["changelist", "add", "change", "history"])
+def test_it_shows_every_admin_page_to_a_curator(curator, model, admin_view):
     obj = FACTORIES[model]()
-    args = () if page in ("changelist", "add") else (obj.pk,)
-    response = curator.get(_url(model, page, *args))
+    args = () if admin_view in ("changelist", "add") else (obj.pk,)
+    response = curator.get(_url(model, admin_view, *args))
     assert response.status_code == 200
-    if page == "changelist":
+    if admin_view == "changelist":
         assert obj in response.context["cl"].result_list
-    if page == "change":
+    if admin_view == "change":
         assert response.context["original"] == obj
         assert "History" in response.content.decode()
 

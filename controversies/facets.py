@@ -1,0 +1,182 @@
+"""Facet counts for a set of controversies: how many involve each company, product,
+organisation, coalition, topic, status and year.
+
+Every facet is computed in ONE query: a UNION ALL of small (facet, key, label, controversy)
+selects, grouped and counted by the database. Results are cached under a
+"generation" number that signals bump whenever curated data changes (see
+``controversies.signals``), so a page view normally costs no facet query at all and never
+shows counts older than the last edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Cast, ExtractYear
+
+from controversies.models import Campaign, Coalition, Controversy, Event, EventActor
+
+FACETS = ("company", "product", "organisation", "coalition", "topic", "status", "year")
+GENERATION_KEY = "facets:generation"
+CACHE_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+def generation() -> int:
+    """The current cache generation. A missing key (evicted, new cache) starts from the
+    clock, so entries written under an earlier generation can never be read again."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = time.time_ns()
+        cache.add(GENERATION_KEY, current, timeout=None)
+        current = cache.get(GENERATION_KEY, current)
+    return current
+
+
+def invalidate() -> None:
+    """Forget every cached facet count (called when curated data changes)."""
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _text(expression: object) -> Cast:
+    return Cast(expression, output_field=CharField())
+
+
+def _label(name: str) -> Value:
+    return Value(name, output_field=CharField())
+
+
+def _branch(queryset: QuerySet, facet: str, key: object, label: object, cid: str) -> QuerySet:
+    return (
+        queryset.order_by()
+        .annotate(f_facet=_label(facet), f_key=_text(key), f_label=_text(label), f_cid=F(cid))
+        .values_list("f_facet", "f_key", "f_label", "f_cid")
+    )
+
+
+def _union_for(ids: QuerySet) -> QuerySet:
+    """(facet, key, label, controversy id) rows for the controversies in ``ids``."""
+    companies = Controversy.companies.through.objects.filter(controversy_id__in=ids)
+    products = Controversy.products.through.objects.filter(controversy_id__in=ids)
+    topics = Controversy.topics.through.objects.filter(controversy_id__in=ids)
+    campaign_links = Campaign.controversies.through.objects.filter(controversy_id__in=ids)
+    branches = [
+        _branch(
+            companies, "company", F("organization__slug"), F("organization__name"), "controversy_id"
+        ),
+        _branch(products, "product", F("product__slug"), F("product__name"), "controversy_id"),
+        _branch(topics, "topic", F("topic__slug"), F("topic__name"), "controversy_id"),
+        _branch(Controversy.objects.filter(pk__in=ids), "status", F("status"), F("status"), "pk"),
+        _branch(
+            Event.objects.filter(controversy_id__in=ids),
+            "year",
+            ExtractYear("occurred_on"),
+            ExtractYear("occurred_on"),
+            "controversy_id",
+        ),
+        # An organisation counts if it acted in an event, organised a campaign, or belongs
+        # to a coalition that signed an event or organised a campaign on the controversy.
+        _branch(
+            EventActor.objects.filter(event__controversy_id__in=ids),
+            "organisation",
+            F("organization__slug"),
+            F("organization__name"),
+            "event__controversy_id",
+        ),
+        _branch(
+            campaign_links.filter(campaign__organisers__isnull=False),
+            "organisation",
+            F("campaign__organisers__slug"),
+            F("campaign__organisers__name"),
+            "controversy_id",
+        ),
+        _branch(
+            Coalition.actions.through.objects.filter(
+                event__controversy_id__in=ids, coalition__memberships__isnull=False
+            ),
+            "organisation",
+            F("coalition__memberships__organization__slug"),
+            F("coalition__memberships__organization__name"),
+            "event__controversy_id",
+        ),
+        _branch(
+            campaign_links.filter(campaign__organising_coalition__memberships__isnull=False),
+            "organisation",
+            F("campaign__organising_coalition__memberships__organization__slug"),
+            F("campaign__organising_coalition__memberships__organization__name"),
+            "controversy_id",
+        ),
+        _branch(
+            Coalition.actions.through.objects.filter(event__controversy_id__in=ids),
+            "coalition",
+            F("coalition__slug"),
+            F("coalition__name"),
+            "event__controversy_id",
+        ),
+        _branch(
+            campaign_links.filter(campaign__organising_coalition__isnull=False),
+            "coalition",
+            F("campaign__organising_coalition__slug"),
+            F("campaign__organising_coalition__name"),
+            "controversy_id",
+        ),
+    ]
+    first, *rest = branches
+    # UNION ALL (no sort to drop duplicates here); the outer query counts DISTINCT
+    # controversies, so an organisation reached by two paths still counts once.
+    return first.union(*rest, all=True)
+
+
+def _compute(queryset: QuerySet) -> dict[str, list[FacetValue]]:
+    ids = queryset.order_by().values("pk")
+    union = _union_for(ids)
+    sql, params = union.query.sql_with_params()
+    # Count in the database: only one row per facet value comes back, however many
+    # controversies match. The inner SQL is Django's own, with parameters kept apart.
+    with connections[union.db].cursor() as cursor:
+        grouped = f"SELECT f_facet, f_key, MAX(f_label), COUNT(DISTINCT f_cid) FROM ({sql}) t"  # noqa: S608
+        cursor.execute(grouped + " GROUP BY f_facet, f_key", params)
+        rows = cursor.fetchall()
+    counts = {(facet, key): count for facet, key, _label, count in rows}
+    labels = {(facet, key): label for facet, key, label, _count in rows}
+    status_labels = dict(Controversy.Status.choices)
+    result: dict[str, list[FacetValue]] = defaultdict(list)
+    for (facet, key), count in counts.items():
+        label = status_labels.get(key, key) if facet == "status" else labels[(facet, key)]
+        result[facet].append(FacetValue(value=key, label=label, count=count))
+    for facet in FACETS:
+        values = result[facet]
+        if facet == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label.casefold()))
+    return {facet: result[facet] for facet in FACETS}
+
+
+def facet_counts(queryset: QuerySet, *, cache_key: str) -> dict[str, list[FacetValue]]:
+    """Facet values with counts for ``queryset``, cached under ``cache_key`` (which must
+    identify the filter that produced the queryset)."""
+    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+    key = f"facets:{generation()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _compute(queryset)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def all_facets() -> dict[str, list[FacetValue]]:
+    """Facet values over every controversy: the options the filters accept."""
+    return facet_counts(Controversy.objects.all(), cache_key="all")

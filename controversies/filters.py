@@ -1,0 +1,210 @@
+"""ControversyFilter: the one definition of "which controversies" shared by the list page,
+feeds, exports and the API.
+
+Usage::
+
+    filterset = ControversyFilter(request.GET, queryset=Controversy.objects.all())
+    controversies = filterset.qs           # filtered; bad values are simply left out
+    filterset.notices                      # ["Unknown company “acme” ignored.", ...]
+    filterset.active                       # {"company": "amazon", ...} (valid values only)
+
+Parameters (all optional, all combinable; every one narrows the set):
+
+=============  ==============================================================================
+``company``    slug of a target company (``?company=amazon``)
+``product``    slug of a product (``?product=rekognition``)
+``organisation`` slug of any organisation that acted in one of the controversy's events,
+               organised one of its campaigns, or belongs to a coalition that signed one of
+               its events or organised one of its campaigns (``?organisation=aclu``)
+``coalition``  slug of a coalition that signed an event or organised a campaign
+``topic``      slug of a topic
+``status``     ``ongoing`` / ``resolved`` / ``dormant``
+``year_from``  first year with at least one event (inclusive, 1900-2100)
+``year_to``    last year (inclusive); a reversed range is swapped
+``q``          free text in the title or summary; cut to 200 characters
+=============  ==============================================================================
+
+Unknown slugs and malformed values never raise: the field is dropped from the filter and
+a short message is added to ``notices`` for the page to show. Slugs are checked against
+the cached facet options (``controversies.facets.all_facets``): no query when the cache is
+warm, one when it is cold. A slug is "known" when some controversy involves it that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from controversies import facets
+from controversies.models import Campaign, Coalition, Controversy, Event
+
+Q_MAX_LENGTH = 200
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+LABELS = {
+    "company": "company",
+    "product": "product",
+    "organisation": "organisation",
+    "coalition": "coalition",
+    "topic": "topic",
+    "status": "status",
+    "year_from": "start year",
+    "year_to": "end year",
+    "q": "search text",
+}
+
+
+def _campaign_controversies(**lookups: object) -> QuerySet:
+    return Campaign.controversies.through.objects.filter(**lookups).values("controversy_id")
+
+
+def _coalition_events(**lookups: object) -> QuerySet:
+    return Coalition.actions.through.objects.filter(**lookups).values("event__controversy_id")
+
+
+class ControversyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_text")
+    company = django_filters.ChoiceFilter(
+        label="Company", field_name="companies__slug", empty_label="Any company"
+    )
+    product = django_filters.ChoiceFilter(
+        label="Product", field_name="products__slug", empty_label="Any product"
+    )
+    organisation = django_filters.ChoiceFilter(
+        label="Organisation", method="filter_organisation", empty_label="Any organisation"
+    )
+    coalition = django_filters.ChoiceFilter(
+        label="Coalition", method="filter_coalition", empty_label="Any coalition"
+    )
+    topic = django_filters.ChoiceFilter(
+        label="Topic", field_name="topics__slug", empty_label="Any topic"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Controversy.Status.choices, empty_label="Any status"
+    )
+    year_from = django_filters.NumberFilter(
+        label="From year", method="filter_years", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    year_to = django_filters.NumberFilter(
+        label="To year", method="filter_years", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+
+    class Meta:
+        model = Controversy
+        fields: list[str] = []
+
+    def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
+        self.text_was_cut = data is not None and len(data.get("q", "")) > Q_MAX_LENGTH
+        if self.text_was_cut:
+            data = data.copy()
+            data["q"] = data["q"][:Q_MAX_LENGTH]
+        super().__init__(data, *args, **kwargs)
+        # Options come from the cached facets: validating a slug costs no query.
+        options = facets.all_facets()
+        for name in ("company", "product", "organisation", "coalition", "topic"):
+            self.filters[name].extra["choices"] = [(v.value, v.label) for v in options[name]]
+        self.filters["year_from"].extra["widget"] = forms.NumberInput(
+            attrs={"min": MIN_YEAR, "max": MAX_YEAR, "inputmode": "numeric"}
+        )
+        self.filters["year_to"].extra["widget"] = forms.NumberInput(
+            attrs={"min": MIN_YEAR, "max": MAX_YEAR, "inputmode": "numeric"}
+        )
+        self.filters["q"].extra["widget"] = forms.TextInput(
+            attrs={"type": "search", "maxlength": Q_MAX_LENGTH}
+        )
+        self._years_applied = False
+
+    # --- filter methods ----------------------------------------------------------------
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        # Titles and summaries only: the search page covers events, sources and names.
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+    def filter_organisation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        member = "memberships__organization__slug"
+        acted = Event.objects.filter(event_actors__organization__slug=value)
+        return queryset.filter(
+            Q(pk__in=acted.values("controversy_id"))
+            | Q(pk__in=_campaign_controversies(campaign__organisers__slug=value))
+            | Q(pk__in=_coalition_events(**{f"coalition__{member}": value}))
+            | Q(
+                pk__in=_campaign_controversies(
+                    **{f"campaign__organising_coalition__{member}": value}
+                )
+            )
+        )
+
+    def filter_coalition(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(pk__in=_coalition_events(coalition__slug=value))
+            | Q(pk__in=_campaign_controversies(campaign__organising_coalition__slug=value))
+        )
+
+    def filter_years(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+        # Both ends are applied together, once, so a reversed range can be swapped.
+        if self._years_applied:
+            return queryset
+        self._years_applied = True
+        first = self.form.cleaned_data.get("year_from")
+        last = self.form.cleaned_data.get("year_to")
+        if first is not None and last is not None and first > last:
+            first, last = last, first
+        dated = Q()
+        if first is not None:
+            dated &= Q(occurred_on__gte=dt.date(int(first), 1, 1))
+        if last is not None:
+            dated &= Q(occurred_on__lte=dt.date(int(last), 12, 31))
+        return queryset.filter(Exists(Event.objects.filter(dated, controversy=OuterRef("pk"))))
+
+    # --- what the page shows -----------------------------------------------------------
+
+    @property
+    def active(self) -> dict[str, str]:
+        """The valid, non-empty parameters in force, as strings (for links and cache keys)."""
+        if not self.is_bound:
+            return {}
+        self.errors  # noqa: B018 - validates the form so cleaned_data exists
+        active = {}
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            if name.startswith("year_"):
+                value = int(value)
+            active[name] = str(value).strip()
+        return {k: v for k, v in active.items() if v}
+
+    @property
+    def notices(self) -> list[str]:
+        """One short message per ignored parameter."""
+        if not self.is_bound:
+            return []
+        messages = []
+        for name in self.errors:
+            raw = str(self.data.get(name, ""))[:60]
+            label = LABELS.get(name, name)
+            if name == "q":
+                messages.append(
+                    "Ignored the search text: it contains characters that cannot be searched."
+                )
+            elif name.startswith("year_"):
+                messages.append(
+                    f"Ignored the {label} “{raw}”: give a year between {MIN_YEAR} and {MAX_YEAR}."
+                )
+            else:
+                messages.append(f"Ignored the unknown {label} “{raw}”.")
+        if self.text_was_cut:
+            messages.append(f"The search text was cut to {Q_MAX_LENGTH} characters.")
+        return messages
+
+    def label_for(self, name: str, value: str) -> str:
+        """Human label of an active value ("amazon" -> "Amazon") for the chips."""
+        if name.startswith("year_") or name == "q":
+            return value
+        choices = dict(self.filters[name].extra.get("choices") or [])
+        return str(choices.get(value, value))

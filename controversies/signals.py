@@ -1,0 +1,45 @@
+"""Derived data only: curated edits make cached facet counts stale."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from controversies import facets
+
+# Models whose rows or links feed the facet counts. Sources, votes and history rows do
+# not, so the stream of ingested articles leaves the cache alone.
+FACET_MODELS = frozenset(
+    {
+        "controversy",
+        "event",
+        "eventactor",
+        "organization",
+        "product",
+        "topic",
+        "coalition",
+        "coalitionmembership",
+        "campaign",
+    }
+)
+
+
+def _feeds_facets(sender: type) -> bool:
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label != "controversies":
+        return False
+    # Many-to-many through models are named "<model>_<field>" (controversy_companies).
+    return meta.model_name.split("_")[0] in FACET_MODELS
+
+
+@receiver(post_save, dispatch_uid="controversies.facets.save")
+@receiver(post_delete, dispatch_uid="controversies.facets.delete")
+def _forget_facets_on_write(sender: type, **kwargs: object) -> None:
+    if _feeds_facets(sender):
+        facets.invalidate()
+
+
+@receiver(m2m_changed, dispatch_uid="controversies.facets.m2m")
+def _forget_facets_on_link(sender: type, action: str, **kwargs: object) -> None:
+    if _feeds_facets(sender) and action in ("post_add", "post_remove", "post_clear"):
+        facets.invalidate()

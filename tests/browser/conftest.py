@@ -1,0 +1,58 @@
+"""Shared fixtures for the browser tests: Debian's Chromium driven by Playwright against
+Django's live server, seeded through the factories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.scenarios import World, rekognition_world
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# to seed data are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last. The live server needs committed rows, so these tests
+    flush the database afterwards, which also removes rows that data migrations made
+    (the curator groups). pytest-django puts such tests last, but the session-wide
+    browser parameter of pytest-playwright can move them earlier."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    return rekognition_world()
+
+
+@pytest.fixture
+def screenshot(page: object) -> Callable[[str], Path]:
+    """Save a full-page screenshot of the current page as test-artifacts/screenshots/NAME.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
