@@ -220,6 +220,28 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# --- Open data: feeds, exports, JSON API -------------------------------------------------
+# "ninja" serves the API docs' Swagger UI from its own bundled static files (no CDN).
+INSTALLED_APPS += ["ninja", "corsheaders", "opendata"]
+# CORS must run before CommonMiddleware; it only answers on the open-data paths, for GET.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "opendata.ratelimit.RateLimitMiddleware",
+)
+CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET"]
+CORS_ALLOW_CREDENTIALS = False
+# Requests per client IP per window on /api/, e.g. "120/m", "1000/h"; "" turns it off.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the
+# socket address; a client could otherwise forge its way around the rate limit).
+API_TRUSTED_PROXY_COUNT = env_int("API_TRUSTED_PROXY_COUNT", 0)
+
 # --- Benchmark data ----------------------------------------------------------------------
 # manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.
 INSTALLED_APPS += ["bench_data"]

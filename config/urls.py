@@ -6,4 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("controversies.urls")),
+    path("", include("opendata.urls")),
+    path("api/", include("opendata.api.urls")),
 ]

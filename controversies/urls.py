@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from controversies.views import controversy_detail, controversy_list, home
+from controversies.views import (
+    controversy_detail,
+    controversy_list,
+    entities,
+    home,
+    resolutions,
+    search,
+)
 
 app_name = "controversies"
 
@@ -10,4 +17,11 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("controversies/", controversy_list.controversy_list, name="controversy_list"),
     path("controversies/<slug:slug>/", controversy_detail.controversy_detail, name="controversy"),
+    path("organizations/<slug:slug>/", entities.organization_detail, name="organization"),
+    path("products/<slug:slug>/", entities.product_detail, name="product"),
+    path("coalitions/<slug:slug>/", entities.coalition_detail, name="coalition"),
+    path("campaigns/<slug:slug>/", entities.campaign_detail, name="campaign"),
+    path("resolutions/", resolutions.resolution_list, name="resolution_list"),
+    path("resolutions/<slug:slug>/", resolutions.resolution_detail, name="resolution"),
+    path("search/", search.search, name="search"),
 ]

@@ -1,0 +1,184 @@
+"""Reads for the shareholder resolution table and the page of one resolution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import django_filters
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404
+
+from controversies.models import (
+    Organization,
+    ProxyAdviserRecommendation,
+    ShareholderMeeting,
+    ShareholderResolution,
+    Topic,
+)
+
+PAGE_SIZE = 25
+
+
+def _by_slug(field_name: str) -> Callable[[QuerySet, str, str], QuerySet]:
+    """A django-filter method that keeps the rows whose ``field_name`` equals the value."""
+
+    def apply(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{field_name: value}) if value else queryset
+
+    return apply
+
+
+class ResolutionFilter(django_filters.FilterSet):
+    """Every filter takes a slug or a value from a list loaded once per request, so a bad
+    value fails validation (and is ignored with a message) instead of reaching SQL."""
+
+    company = django_filters.ChoiceFilter(
+        label="Company", method=_by_slug("meeting__company__slug"), empty_label="Any company"
+    )
+    year = django_filters.ChoiceFilter(label="Year", method="filter_year", empty_label="Any year")
+    topic = django_filters.ChoiceFilter(
+        label="Topic", method=_by_slug("topics__slug"), empty_label="Any topic"
+    )
+    proponent = django_filters.ChoiceFilter(
+        label="Proponent", method="filter_proponent", empty_label="Any proponent"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=ShareholderResolution.Status.choices, empty_label="Any status"
+    )
+
+    class Meta:
+        model = ShareholderResolution
+        fields: list[str] = []
+
+    def __init__(self, data: QueryDict | None = None, *, options: FilterOptions) -> None:
+        super().__init__(data, queryset=resolution_rows())
+        self.filters["company"].extra["choices"] = options.companies
+        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in options.years]
+        self.filters["topic"].extra["choices"] = options.topics
+        self.filters["proponent"].extra["choices"] = options.proponents
+
+    def filter_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # A date range (not __year) so the meeting date index serves it on every database.
+        year = int(value)
+        return queryset.filter(
+            meeting__held_on__gte=dt.date(year, 1, 1), meeting__held_on__lt=dt.date(year + 1, 1, 1)
+        )
+
+    def filter_proponent(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(lead_filer__slug=value) | Q(co_filers__slug=value) | Q(organiser__slug=value)
+        ).distinct()
+
+
+@dataclass
+class FilterOptions:
+    companies: list[tuple[str, str]]
+    years: list[int]
+    topics: list[tuple[str, str]]
+    proponents: list[tuple[str, str]]
+
+
+def filter_options() -> FilterOptions:
+    """The values each filter offers, limited to those that have resolutions: 4 queries."""
+    companies = Organization.objects.filter(shareholder_meetings__resolutions__isnull=False)
+    proponents = Organization.objects.filter(
+        Q(resolutions_led__isnull=False)
+        | Q(resolutions_cofiled__isnull=False)
+        | Q(resolutions_organised__isnull=False)
+    )
+    return FilterOptions(
+        companies=list(companies.distinct().order_by("name").values_list("slug", "name")),
+        years=[
+            d.year
+            for d in ShareholderMeeting.objects.filter(resolutions__isnull=False).dates(
+                "held_on", "year", order="DESC"
+            )
+        ],
+        topics=list(
+            Topic.objects.filter(resolutions__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
+        proponents=list(proponents.distinct().order_by("name").values_list("slug", "name")),
+    )
+
+
+def resolution_rows() -> QuerySet[ShareholderResolution]:
+    return (
+        ShareholderResolution.objects.select_related(
+            "meeting__company", "lead_filer", "organiser", "vote"
+        )
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+        .order_by("-meeting__held_on", "meeting__company__name", "item_number", "id")
+    )
+
+
+@dataclass
+class ResolutionTable:
+    filterset: ResolutionFilter
+    page: Page
+    messages: list[str] = field(default_factory=list)
+    active_filters: dict[str, str] = field(default_factory=dict)
+
+
+def _page_number(raw: str | None, messages: list[str]) -> int:
+    if raw in (None, ""):
+        return 1
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        messages.append(f"“{raw[:20]}” is not a page number; showing the first page.")
+        return 1
+    return number
+
+
+def resolution_table(params: QueryDict) -> ResolutionTable:
+    """The filtered, paginated table. Invalid filters are dropped with a message each;
+    the page is clamped to the last one. 7 queries whatever the number of rows."""
+    filterset = ResolutionFilter(params, options=filter_options())
+    messages = []
+    if not filterset.is_valid():
+        for name in filterset.errors:
+            label = filterset.filters[name].label or name
+            value = params.get(name, "")[:40]
+            messages.append(
+                f"Ignored the {label.lower()} filter: “{value}” is not one of its values."
+            )
+    number = _page_number(params.get("page"), messages)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    if number > paginator.num_pages:
+        if paginator.count:
+            messages.append(f"There is no page {number}; showing the last page.")
+        number = paginator.num_pages
+    active = {
+        name: value
+        for name, value in filterset.form.cleaned_data.items()
+        if value not in (None, "")
+    }
+    return ResolutionTable(filterset, paginator.page(number), messages, active)
+
+
+def resolution_get(slug: str) -> ShareholderResolution:
+    """One resolution with its meeting, filers, topics, vote and adviser recommendations."""
+    return get_object_or_404(
+        ShareholderResolution.objects.select_related(
+            "meeting__company", "lead_filer", "organiser", "vote__source", "controversy", "campaign"
+        ).prefetch_related(
+            Prefetch("co_filers", queryset=Organization.objects.order_by("name")),
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            Prefetch(
+                "adviser_recommendations",
+                queryset=ProxyAdviserRecommendation.objects.select_related(
+                    "adviser", "source"
+                ).order_by("adviser__name"),
+            ),
+        ),
+        slug=slug,
+    )

@@ -1,0 +1,378 @@
+"""Site search over controversies, events, organisations, products and sources.
+
+On PostgreSQL: full-text search with the websearch syntax ("quoted phrases", or, -not),
+ranked, with highlighted snippets; trigram similarity catches misspelt names. The text
+vectors are the expressions of the GIN indexes made in migration 0003, so matching reads
+the index instead of parsing every row. A term found in most rows (such as "AI") stays
+cheap because ranking only looks at the newest ``CANDIDATES`` matches of each kind.
+
+On SQLite: every word must appear (case-insensitively) in one of the searched fields,
+newest first; snippets are highlighted in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+)
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from controversies.models import Controversy, Event, EventSource, Organization, Product, Source
+
+MAX_QUERY_LENGTH = 200
+CANDIDATES = 200
+PER_KIND = 10
+CONFIG = "english"
+# Markers the database puts around matched words; the text is escaped first, then the
+# markers become <mark> tags, so stored text can never inject HTML.
+START, STOP = "\ue000", "\ue001"
+TRIGRAM_THRESHOLD = 0.3
+
+
+def _vector(*weighted: tuple[str, str]) -> SearchVector:
+    vectors = [SearchVector(name, weight=weight, config=CONFIG) for name, weight in weighted]
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+# Keep in step with migration 0003_search_indexes: the index is only used when the query
+# uses the same expression (tests/controversies/test_view_search.py checks the plans).
+VECTORS = {
+    "controversy": (("title", "A"), ("summary", "B")),
+    "event": (("title", "A"), ("summary", "B")),
+    "source": (("title", "A"), ("publisher", "B"), ("excerpt", "B")),
+    "organization": (("name", "A"), ("aliases", "A"), ("description", "B")),
+    "product": (("name", "A"), ("aliases", "A"), ("description", "B")),
+}
+
+
+@dataclass
+class Hit:
+    title: SafeString
+    url: str
+    snippet: SafeString
+    date: str = ""
+    context: str = ""
+    context_url: str = ""
+    external: bool = False
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    hits: list[Hit]
+    more: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str = ""
+    cut: bool = False
+    groups: list[Group] = field(default_factory=list)
+    full_text: bool = False
+
+    @property
+    def total_shown(self) -> int:
+        return sum(len(g.hits) for g in self.groups)
+
+
+def clean_query(raw: str) -> tuple[str, bool]:
+    """Drop control characters (PostgreSQL refuses NUL), squeeze spaces, cut to the limit."""
+    text = re.sub(r"[\x00-\x1f\x7f\ue000\ue001]", " ", raw)
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        return text[:MAX_QUERY_LENGTH].rstrip(), True
+    return text, False
+
+
+def _day(value: Any) -> str:
+    return date_format(value, "j M Y") if value else ""
+
+
+def _marked(text: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - escaped just above; only our markers become tags
+        escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+    )
+
+
+def plain_terms(query: str) -> tuple[list[str], list[str]]:
+    """Words to find and words to exclude, from the websearch syntax, for the fallback."""
+    include, exclude = [], []
+    for match in re.finditer(r'(-?)"([^"]+)"|(-?)(\S+)', query):
+        negated = match.group(1) or match.group(3)
+        term = (match.group(2) or match.group(4) or "").strip('"')
+        if not term or term.lower() == "or":
+            continue
+        (exclude if negated else include).append(term)
+    return include, exclude
+
+
+def search(raw: str) -> SearchResults:
+    query, cut = clean_query(raw)
+    results = SearchResults(query=query, cut=cut, full_text=settings.IS_POSTGRES)
+    if not query:
+        return results
+    if settings.IS_POSTGRES:
+        results.groups = _postgres_groups(query)
+    else:
+        include, exclude = plain_terms(query)
+        if include:
+            results.groups = _fallback_groups(include, exclude)
+    return results
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def _headline(field_name: str, query: SearchQuery, **options: Any) -> SearchHeadline:
+    return SearchHeadline(
+        field_name, query, config=CONFIG, start_sel=START, stop_sel=STOP, **options
+    )
+
+
+# The newest-first orders below are those of existing btree indexes (controversy_activity_idx,
+# event_latest_idx, source_published_idx), so for a term found in most rows PostgreSQL walks
+# the index and stops after CANDIDATES matches instead of checking every row.
+NEWEST = {
+    "controversy": ("-last_event_on", "title"),
+    "event": ("-occurred_on", "-id"),
+    "source": ("-published_on", "-id"),
+}
+
+
+def _ranked(
+    model: type, key: str, date_field: str, query: SearchQuery, snippet_field: str
+) -> QuerySet:
+    """The best matches among the newest CANDIDATES matches, with highlighted text."""
+    vector = _vector(*VECTORS[key])
+    candidates = (
+        model.objects.annotate(document=vector)
+        .filter(document=query)
+        .order_by(*NEWEST[key])
+        .values("pk")[:CANDIDATES]
+    )
+    return (
+        model.objects.filter(pk__in=candidates)
+        .annotate(
+            rank=SearchRank(vector, query),
+            title_hl=_headline("title", query, highlight_all=True),
+            snippet_hl=_headline(snippet_field, query, max_words=35, min_words=15),
+        )
+        .order_by("-rank", F(date_field).desc(nulls_last=True), "-pk")[: PER_KIND + 1]
+    )
+
+
+def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
+    """Organisations and products: full-text on name, aliases and description, plus
+    trigram similarity on the name so "Rekognitoin" still finds Rekognition."""
+    vector = _vector(*VECTORS[key])
+    return (
+        model.objects.annotate(document=vector)
+        .filter(Q(document=query) | Q(name__trigram_similar=text) | Q(name__icontains=text))
+        .annotate(
+            exact=_exact_name(text),
+            score=Greatest(TrigramSimilarity("name", text), SearchRank(vector, query)),
+            title_hl=_headline("name", query, highlight_all=True),
+            snippet_hl=_headline("description", query, max_words=35, min_words=15),
+        )
+        .order_by("-exact", "-score", "name")[: PER_KIND + 1]
+    )
+
+
+def _exact_name(text: str) -> Case:
+    """1 when the query is the name or one of the aliases (one per line), so "ACLU" puts
+    the American Civil Liberties Union above "ACLU of California"."""
+    alias = r"(^|\n)\s*" + re.escape(text) + r"\s*(\n|$)"
+    return Case(
+        When(Q(name__iexact=text) | Q(aliases__iregex=alias), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _postgres_groups(text: str) -> list[Group]:
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    controversies = list(_ranked(Controversy, "controversy", "last_event_on", query, "summary"))
+    events = list(
+        _ranked(Event, "event", "occurred_on", query, "summary").select_related("controversy")
+    )
+    organizations = list(_named(Organization, "organization", query, text))
+    products = list(_named(Product, "product", query, text).select_related("developer"))
+    sources = list(
+        _ranked(Source, "source", "published_on", query, "excerpt").prefetch_related(
+            _citing_events()
+        )
+    )
+    return _groups(
+        controversies,
+        events,
+        organizations,
+        products,
+        sources,
+        title=lambda row: _marked(row.title_hl),
+        snippet=lambda row: _marked(row.snippet_hl),
+    )
+
+
+# --- SQLite fallback ---------------------------------------------------------------------
+
+
+def _words_filter(fields: tuple[str, ...], include: list[str], exclude: list[str]) -> Q:
+    condition = Q()
+    for term in include:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    for term in exclude:
+        for name in fields:
+            condition &= ~Q(**{f"{name}__icontains": term})
+    return condition
+
+
+def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
+    def rows(model: type, key: str, order: list[Any]) -> QuerySet:
+        fields = tuple(name for name, _ in VECTORS[key])
+        return model.objects.filter(_words_filter(fields, include, exclude)).order_by(*order)[
+            : PER_KIND + 1
+        ]
+
+    newest = [F("last_event_on").desc(nulls_last=True), "-pk"]
+    controversies = list(rows(Controversy, "controversy", newest))
+    events = list(rows(Event, "event", ["-occurred_on", "-pk"]).select_related("controversy"))
+    query = " ".join(include)
+    organizations = list(rows(Organization, "organization", [_exact_name(query).desc(), "name"]))
+    products = list(
+        rows(Product, "product", [_exact_name(query).desc(), "name"]).select_related("developer")
+    )
+    sources = list(
+        rows(Source, "source", [F("published_on").desc(nulls_last=True), "-pk"]).prefetch_related(
+            _citing_events()
+        )
+    )
+    pattern = re.compile("|".join(re.escape(escape(t)) for t in include), re.IGNORECASE)
+
+    def highlight(text: str, words: int | None = None) -> SafeString:
+        shown = Truncator(text).words(words) if words else text
+        return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escape(shown)))  # noqa: S308
+
+    def title_of(row: Any) -> SafeString:
+        return highlight(getattr(row, "title", None) or getattr(row, "name", ""))
+
+    def snippet_of(row: Any) -> SafeString:
+        text = next(
+            (getattr(row, n) for n in ("summary", "excerpt", "description") if hasattr(row, n)),
+            "",
+        )
+        return highlight(text, 35)
+
+    return _groups(
+        controversies, events, organizations, products, sources, title=title_of, snippet=snippet_of
+    )
+
+
+# --- shared ------------------------------------------------------------------------------
+
+
+def _citing_events() -> Prefetch:
+    return Prefetch(
+        "citations",
+        queryset=EventSource.objects.select_related("event__controversy").order_by("id"),
+    )
+
+
+def _source_context(source: Source) -> tuple[str, str]:
+    for citation in source.citations.all():
+        event = citation.event
+        return event.controversy.title, f"{event.controversy.get_absolute_url()}#event-{event.pk}"
+    return "", ""
+
+
+def _groups(
+    controversies: list[Controversy],
+    events: list[Event],
+    organizations: list[Organization],
+    products: list[Product],
+    sources: list[Source],
+    *,
+    title: Any,
+    snippet: Any,
+) -> list[Group]:
+    def group(key: str, label: str, rows: list[Any], make: Any) -> Group:
+        return Group(key, label, [make(r) for r in rows[:PER_KIND]], more=len(rows) > PER_KIND)
+
+    def source_hit(s: Source) -> Hit:
+        context, context_url = _source_context(s)
+        return Hit(
+            title(s) if s.title else escape(s.canonical_url),
+            s.url,
+            snippet(s),
+            _day(s.published_on),
+            context=" · ".join(p for p in (s.publisher, context) if p),
+            context_url=context_url,
+            external=True,
+        )
+
+    groups = [
+        group(
+            "controversies",
+            "Controversies",
+            controversies,
+            lambda c: Hit(
+                title(c),
+                c.get_absolute_url(),
+                snippet(c),
+                _day(c.last_event_on),
+                context=c.get_status_display(),
+            ),
+        ),
+        group(
+            "events",
+            "Events",
+            events,
+            lambda e: Hit(
+                title(e),
+                f"{e.controversy.get_absolute_url()}#event-{e.pk}",
+                snippet(e),
+                e.display_date,
+                context=e.controversy.title,
+                context_url=e.controversy.get_absolute_url(),
+            ),
+        ),
+        group(
+            "organizations",
+            "Organisations",
+            organizations,
+            lambda o: Hit(title(o), o.get_absolute_url(), snippet(o), context=o.get_kind_display()),
+        ),
+        group(
+            "products",
+            "Products",
+            products,
+            lambda p: Hit(
+                title(p),
+                p.get_absolute_url(),
+                snippet(p),
+                context=f"by {p.developer.name}" if p.developer else "",
+            ),
+        ),
+        group("sources", "Sources", sources, source_hit),
+    ]
+    return [g for g in groups if g.hits]

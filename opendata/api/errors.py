@@ -1,0 +1,53 @@
+"""Every API error is JSON with a "detail" message and the right status code."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+logger = logging.getLogger(__name__)
+
+
+class BadRequest(HttpError):
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {"detail": f"No API endpoint at {request.path}. The endpoints are listed at /api/docs."},
+        status=404,
+    )
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
+    return f"{where}: {error.get('msg', 'invalid')}"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        message = "; ".join(_describe(e) for e in exc.errors) or "Invalid request."
+        return api.create_response(
+            request, {"detail": f"Invalid request: {message}", "errors": exc.errors}, status=400
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        message = str(exc) or "Not found."
+        return api.create_response(request, {"detail": message}, status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("API error on %s", request.get_full_path())
+        return api.create_response(
+            request, {"detail": "Internal error; it has been logged."}, status=500
+        )

@@ -1,0 +1,104 @@
+"""Keyset (cursor) pagination.
+
+A page ends with an opaque cursor: the sort-key values of its last row, signed so that a
+client cannot forge one and a cursor from one listing is refused by another. The next
+page is "rows strictly after these values" in the listing's order, which stays correct
+and fast however deep a client pages, unlike OFFSET.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+
+from opendata.api.errors import BadRequest
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+_SALT = "opendata.api.cursor"
+
+
+def _field_name(key: str) -> str:
+    return key.removeprefix("-")
+
+
+def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:
+    """Rows after ``values`` in ``ordering``: (a > x) or (a = x and b > y) ..."""
+    condition = Q()
+    for i, key in enumerate(ordering):
+        op = "lt" if key.startswith("-") else "gt"
+        step = Q(**{f"{_field_name(key)}__{op}": values[i]})
+        for earlier, value in zip(ordering[:i], values[:i], strict=True):
+            step &= Q(**{_field_name(earlier): value})
+        condition |= step
+    return condition
+
+
+def _decode(queryset: QuerySet, ordering: tuple[str, ...], cursor: str, scope: str) -> list:
+    try:
+        payload = signing.loads(cursor, salt=f"{_SALT}:{scope}")
+    except signing.BadSignature:
+        raise BadRequest("Invalid cursor: pass back the next_cursor of a previous page.") from None
+    if not isinstance(payload, list) or len(payload) != len(ordering):
+        raise BadRequest("Invalid cursor: pass back the next_cursor of a previous page.")
+    model = queryset.model
+    try:
+        return [
+            model._meta.get_field(_field_name(key)).to_python(value)
+            for key, value in zip(ordering, payload, strict=True)
+        ]
+    except (ValidationError, TypeError, ValueError):
+        raise BadRequest("Invalid cursor: pass back the next_cursor of a previous page.") from None
+
+
+def _encode(obj: Any, ordering: tuple[str, ...], scope: str) -> str:
+    values = []
+    for key in ordering:
+        value = getattr(obj, _field_name(key))
+        values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+    return signing.dumps(values, salt=f"{_SALT}:{scope}", compress=True)
+
+
+def keyset_page(
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    ordering: tuple[str, ...],
+    limit: int,
+    cursor: str | None,
+    scope: str,
+) -> dict[str, Any]:
+    """One page of ``queryset``: ``{"results", "next_cursor", "next"}``."""
+    queryset = queryset.order_by(*ordering)
+    if cursor:
+        queryset = queryset.filter(_after(ordering, _decode(queryset, ordering, cursor, scope)))
+    rows = list(queryset[: limit + 1])
+    results, more = rows[:limit], len(rows) > limit
+    next_cursor = _encode(results[-1], ordering, scope) if more else None
+    next_url = None
+    if next_cursor:
+        params = request.GET.copy()
+        params["cursor"] = next_cursor
+        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return {"results": results, "next_cursor": next_cursor, "next": next_url}
+
+
+def page_schema(item: type[Schema]) -> type[Schema]:
+    """The response schema of a listing of ``item``."""
+    return type(
+        f"{item.__name__}Page",
+        (Schema,),
+        {
+            "__annotations__": {
+                "results": list[item],
+                "next_cursor": str | None,
+                "next": str | None,
+            },
+            "__module__": __name__,
+        },
+    )

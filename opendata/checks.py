@@ -1,0 +1,18 @@
+"""Start-up checks: a mistyped rate limit should stop the deploy, not 500 every request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ImproperlyConfigured
+
+from opendata.ratelimit import parse_rate
+
+
+@register()
+def check_rate_limit(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    try:
+        parse_rate(settings.API_RATE_LIMIT)
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="opendata.E001")]
+    return []

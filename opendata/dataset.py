@@ -1,0 +1,384 @@
+"""Dataset releases: every public table as CSV and JSON, a data dictionary, a version and
+a licence; and loading a release back into an empty database.
+
+Determinism is the point: rows in primary-key order (link tables by their two keys),
+columns in model order, fixed JSON and CSV formatting, so exporting the same data always
+gives the same bytes, and export -> import into a fresh database -> export is identical.
+Creation and modification times are internal bookkeeping and are left out; they are
+the only columns that would not survive the round trip.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, models, transaction
+
+from controversies import models as m
+
+FORMAT_VERSION = "1"
+LICENSE_NAME = "ODbL-1.0"
+LEFT_OUT = {"created_at", "updated_at"}
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    model: type[models.Model]
+    description: str
+
+    @property
+    def fields(self) -> list[models.Field]:
+        return [
+            f
+            for f in self.model._meta.concrete_fields
+            if f.name not in LEFT_OUT and not (self.is_link and f.primary_key)
+        ]
+
+    @property
+    def is_link(self) -> bool:
+        """An automatic many-to-many table: two foreign keys, its own id is meaningless."""
+        return bool(self.model._meta.auto_created)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.attname for f in self.fields]
+
+    @property
+    def ordering(self) -> list[str]:
+        return self.columns[:2] if self.is_link else ["pk"]
+
+
+def _through(field: Any) -> type[models.Model]:
+    return field.through
+
+
+# In loading order: everything a row points to comes before it.
+TABLES = [
+    Table(
+        "organizations",
+        m.Organization,
+        "Companies, advocacy groups, investors and every other actor.",
+    ),
+    Table("products", m.Product, "AI systems and technologies."),
+    Table("topics", m.Topic, "Harm or issue categories."),
+    Table("controversies", m.Controversy, "Controversies."),
+    Table(
+        "controversy_companies",
+        _through(m.Controversy.companies),
+        "Target companies of each controversy.",
+    ),
+    Table(
+        "controversy_products",
+        _through(m.Controversy.products),
+        "Products involved in each controversy.",
+    ),
+    Table("controversy_topics", _through(m.Controversy.topics), "Topics of each controversy."),
+    Table("sources", m.Source, "Cited documents."),
+    Table("events", m.Event, "Dated events on each controversy's timeline."),
+    Table(
+        "event_actors", m.EventActor, "Organisations that took part in an event, with their role."
+    ),
+    Table("event_sources", m.EventSource, "Numbered citations: this source supports this event."),
+    Table("coalitions", m.Coalition, "Coalitions of organisations."),
+    Table("coalition_memberships", m.CoalitionMembership, "Members of each coalition."),
+    Table(
+        "coalition_actions",
+        _through(m.Coalition.actions),
+        "Events (letters, actions) each coalition signed.",
+    ),
+    Table("campaigns", m.Campaign, "Advocacy campaigns."),
+    Table("campaign_organisers", _through(m.Campaign.organisers), "Organisers of each campaign."),
+    Table("campaign_targets", _through(m.Campaign.targets), "Organisations each campaign targets."),
+    Table(
+        "campaign_controversies",
+        _through(m.Campaign.controversies),
+        "Controversies each campaign is about.",
+    ),
+    Table("demands", m.Demand, "What each campaign asks for."),
+    Table("demand_statuses", m.DemandStatus, "Dated steps in each demand's life."),
+    Table("shareholder_meetings", m.ShareholderMeeting, "Shareholder meetings."),
+    Table("resolutions", m.ShareholderResolution, "Shareholder resolutions."),
+    Table(
+        "resolution_co_filers",
+        _through(m.ShareholderResolution.co_filers),
+        "Co-filers of each resolution.",
+    ),
+    Table(
+        "resolution_topics", _through(m.ShareholderResolution.topics), "Topics of each resolution."
+    ),
+    Table(
+        "adviser_recommendations",
+        m.ProxyAdviserRecommendation,
+        "Proxy advisers' voting recommendations.",
+    ),
+    Table("votes", m.VoteResult, "Vote results of resolutions."),
+]
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_json_value(value))
+
+
+def table_rows(table: Table) -> Iterator[list[Any]]:
+    queryset = table.model._default_manager.order_by(*table.ordering).values_list(*table.columns)
+    yield from queryset.iterator(chunk_size=BATCH)
+
+
+def _write_table(table: Table, directory: Path) -> None:
+    columns = table.columns
+    with (
+        open(directory / f"{table.name}.csv", "w", encoding="utf-8", newline="") as csv_file,
+        open(directory / f"{table.name}.json", "w", encoding="utf-8", newline="\n") as json_file,
+    ):
+        writer = csv.writer(csv_file, lineterminator="\r\n")
+        writer.writerow(columns)
+        json_file.write("[")
+        first = True
+        for row in table_rows(table):
+            writer.writerow([_csv_value(v) for v in row])
+            record = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+            json_file.write(("\n  " if first else ",\n  ") + json.dumps(record, ensure_ascii=False))
+            first = False
+        json_file.write("\n]\n" if not first else "]\n")
+
+
+_TYPES = {
+    "AutoField": "integer",
+    "BigAutoField": "integer",
+    "IntegerField": "integer",
+    "BigIntegerField": "integer",
+    "PositiveIntegerField": "integer",
+    "PositiveSmallIntegerField": "integer",
+    "PositiveBigIntegerField": "integer",
+    "ForeignKey": "integer",
+    "OneToOneField": "integer",
+    "DateField": "date",
+    "DecimalField": "number",
+    "BooleanField": "boolean",
+}
+
+
+def _field_description(field: models.Field) -> str:
+    parts = [str(field.verbose_name).capitalize() + "."]
+    if field.help_text:
+        parts.append(str(field.help_text))
+    if field.choices:
+        parts.append("One of: " + ", ".join(str(value) for value, _ in field.choices) + ".")
+    if field.is_relation:
+        parts.append(f"Refers to {_table_of(field.related_model).name}.")
+    return " ".join(parts)
+
+
+def _table_of(model: type[models.Model]) -> Table:
+    return next(t for t in TABLES if t.model is model)
+
+
+def datapackage(version: str) -> dict[str, Any]:
+    resources = []
+    for table in TABLES:
+        fields = []
+        foreign_keys = []
+        for field in table.fields:
+            fields.append(
+                {
+                    "name": field.attname,
+                    "type": _TYPES.get(field.get_internal_type(), "string"),
+                    "description": _field_description(field),
+                    "constraints": {"required": not field.null},
+                }
+            )
+            if field.is_relation:
+                foreign_keys.append(
+                    {
+                        "fields": field.attname,
+                        "reference": {
+                            "resource": _table_of(field.related_model).name,
+                            "fields": "id",
+                        },
+                    }
+                )
+        resources.append(
+            {
+                "name": table.name,
+                "path": f"{table.name}.csv",
+                "json_path": f"{table.name}.json",
+                "description": table.description,
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": fields,
+                    "primaryKey": table.columns[:2] if table.is_link else "id",
+                    "foreignKeys": foreign_keys,
+                },
+            }
+        )
+    return {
+        "name": "ai-accountability-tracker",
+        "title": "AI Accountability Tracker dataset",
+        "format_version": FORMAT_VERSION,
+        "version": version,
+        "licenses": [
+            {
+                "name": LICENSE_NAME,
+                "title": "Open Data Commons Open Database License 1.0",
+                "path": "https://opendatacommons.org/licenses/odbl/1-0/",
+            }
+        ],
+        "notes": (
+            "JSON files are authoritative for types (null versus empty text); in CSV an "
+            "empty cell is either. Dates are ISO 8601; decimals are strings. Created and "
+            "modified times are not included."
+        ),
+        "resources": resources,
+    }
+
+
+LICENSE_TEXT = """\
+AI Accountability Tracker dataset
+
+This database is made available under the Open Database License (ODbL) 1.0:
+https://opendatacommons.org/licenses/odbl/1-0/
+
+You are free to share, create works from and adapt the database, as long as you
+attribute it ("AI Accountability Tracker"), share adapted databases under the same
+licence, and keep them open. The individual contents (summaries written by the
+tracker's curators) are released under the Database Contents License:
+https://opendatacommons.org/licenses/dbcl/1-0/
+
+Cited sources (articles, reports) belong to their publishers; the dataset records only
+their addresses, titles and short notes.
+"""
+
+
+def export_dataset(directory: Path) -> str:
+    """Write the release into ``directory`` and return its version."""
+    directory.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with transaction.atomic():  # one consistent snapshot of every table
+        for table in TABLES:
+            _write_table(table, directory)
+    for table in TABLES:
+        for suffix in ("csv", "json"):
+            digest.update((directory / f"{table.name}.{suffix}").read_bytes())
+    version = f"{FORMAT_VERSION}+{digest.hexdigest()[:12]}"
+    (directory / "VERSION").write_text(version + "\n", encoding="utf-8")
+    (directory / "LICENSE").write_text(LICENSE_TEXT, encoding="utf-8")
+    package = json.dumps(datapackage(version), indent=2, ensure_ascii=False)
+    (directory / "datapackage.json").write_text(package + "\n", encoding="utf-8")
+    return version
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+class DatasetError(Exception):
+    """The release cannot be loaded; the message says why."""
+
+
+def _python_value(field: models.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, models.DateField):
+        return dt.date.fromisoformat(value)
+    if isinstance(field, models.DecimalField):
+        return Decimal(value)
+    return value
+
+
+def database_row_counts() -> dict[str, int]:
+    return {t.name: t.model._default_manager.count() for t in TABLES}
+
+
+def _read_rows(table: Table, directory: Path) -> list[dict[str, Any]]:
+    path = directory / f"{table.name}.json"
+    if not path.exists():
+        raise DatasetError(f"{path.name} is missing: this is not a complete release.")
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DatasetError(f"{path.name} is not valid JSON: {exc}") from None
+    if not isinstance(rows, list):
+        raise DatasetError(f"{path.name} should hold a list of rows.")
+    expected = set(table.columns)
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or set(row) != expected:
+            raise DatasetError(
+                f"{path.name} row {number} does not have the columns {sorted(expected)}."
+            )
+    return rows
+
+
+def import_dataset(directory: Path) -> dict[str, int]:
+    """Load a release into an empty database, all or nothing; return rows per table."""
+    package_path = directory / "datapackage.json"
+    if not package_path.exists():
+        raise DatasetError(f"{directory} has no datapackage.json: not a dataset release.")
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    if package.get("format_version") != FORMAT_VERSION:
+        raise DatasetError(
+            f"This release has format {package.get('format_version')!r}; "
+            f"this version of the tracker reads format {FORMAT_VERSION!r}."
+        )
+    existing = {name: n for name, n in database_row_counts().items() if n}
+    if existing:
+        summary = ", ".join(f"{n} {name}" for name, n in existing.items())
+        raise DatasetError(
+            f"The database already holds data ({summary}). import_dataset only loads a "
+            "release into an empty database: create a new database, run migrate, then import."
+        )
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        for table in TABLES:
+            fields = {f.attname: f for f in table.fields}
+            rows = _read_rows(table, directory)
+            try:
+                objects = [
+                    table.model(**{c: _python_value(fields[c], v) for c, v in row.items()})
+                    for row in rows
+                ]
+                table.model._default_manager.bulk_create(objects, batch_size=BATCH)
+            except (DatabaseError, ValueError, TypeError, ArithmeticError) as exc:
+                raise DatasetError(f"Cannot load {table.name}: {exc}") from exc
+            counts[table.name] = len(objects)
+        # Constraints are deferred to the end of the transaction; check them here so a
+        # broken reference is reported as such and rolls everything back.
+        try:
+            connection.check_constraints()
+        except DatabaseError as exc:
+            raise DatasetError(f"The release refers to rows it does not contain: {exc}") from exc
+        _reset_sequences()
+    return counts
+
+
+def _reset_sequences() -> None:
+    """New rows created after an import must not reuse imported ids (PostgreSQL)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [t.model for t in TABLES])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

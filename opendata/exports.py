@@ -1,0 +1,181 @@
+"""Streamed CSV and JSON exports.
+
+Rows come from ``QuerySet.iterator(chunk_size=...)``, which also runs the prefetches one
+chunk at a time, and are written out as they are produced, so memory stays flat however
+many rows an export has. The columns are declared once here and documented in
+docs/data-dictionary.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+
+from controversies.models import Event, ShareholderResolution
+from opendata.links import page_url
+
+CHUNK_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    get: Callable[[Any], Any]
+    many: bool = False  # a list: joined with newlines in CSV, an array in JSON
+
+
+def _slugs(manager: Any) -> list[str]:
+    return [obj.slug for obj in manager.all()]
+
+
+def _names(manager: Any) -> list[str]:
+    return [obj.name for obj in manager.all()]
+
+
+CONTROVERSY_COLUMNS = [
+    Column("slug", lambda c: c.slug),
+    Column("title", lambda c: c.title),
+    Column("status", lambda c: c.status),
+    Column("started_on", lambda c: c.started_on),
+    Column("last_event_on", lambda c: c.last_event_on),
+    Column("companies", lambda c: _slugs(c.companies), many=True),
+    Column("company_names", lambda c: _names(c.companies), many=True),
+    Column("products", lambda c: _slugs(c.products), many=True),
+    Column("topics", lambda c: _slugs(c.topics), many=True),
+    Column("summary", lambda c: c.summary),
+    Column("aiid_incident_id", lambda c: c.aiid_incident_id),
+    Column("aiaaic_id", lambda c: c.aiaaic_id),
+    Column("url", lambda c: c.get_absolute_url()),
+]
+
+
+def _sources(event: Event) -> list[Any]:
+    return [citation.source for citation in event.citations.all()]
+
+
+TIMELINE_COLUMNS = [
+    Column("controversy", lambda e: e.controversy.slug),
+    Column("event_id", lambda e: e.pk),
+    Column("occurred_on", lambda e: e.occurred_on),
+    Column("precision", lambda e: e.occurred_on_precision),
+    Column("display_date", lambda e: e.display_date),
+    Column("kind", lambda e: e.kind),
+    Column("title", lambda e: e.title),
+    Column("summary", lambda e: e.summary),
+    Column(
+        "actors",
+        lambda e: [f"{a.organization.slug}:{a.role}" for a in e.event_actors.all()],
+        many=True,
+    ),
+    Column("source_urls", lambda e: [s.url for s in _sources(e)], many=True),
+    Column("source_titles", lambda e: [s.title for s in _sources(e)], many=True),
+    Column("source_publishers", lambda e: [s.publisher for s in _sources(e)], many=True),
+    Column("source_published_on", lambda e: [s.published_on for s in _sources(e)], many=True),
+    Column("source_quotes", lambda e: [c.quote for c in e.citations.all()], many=True),
+]
+
+
+def _vote(resolution: ShareholderResolution, attr: str) -> Any:
+    vote = getattr(resolution, "vote", None)
+    return getattr(vote, attr) if vote is not None else None
+
+
+def _slug(obj: Any) -> str | None:
+    return obj.slug if obj is not None else None
+
+
+RESOLUTION_COLUMNS = [
+    Column("slug", lambda r: r.slug),
+    Column("company", lambda r: r.meeting.company.slug),
+    Column("company_name", lambda r: r.meeting.company.name),
+    Column("meeting_on", lambda r: r.meeting.held_on),
+    Column("meeting_kind", lambda r: r.meeting.kind),
+    Column("item_number", lambda r: r.item_number),
+    Column("title", lambda r: r.title),
+    Column("ask", lambda r: r.ask),
+    Column("status", lambda r: r.status),
+    Column("filed_on", lambda r: r.filed_on),
+    Column("board_recommendation", lambda r: r.board_recommendation),
+    Column("lead_filer", lambda r: _slug(r.lead_filer)),
+    Column("co_filers", lambda r: _slugs(r.co_filers), many=True),
+    Column("organiser", lambda r: _slug(r.organiser)),
+    Column("topics", lambda r: _slugs(r.topics), many=True),
+    Column("controversy", lambda r: _slug(r.controversy)),
+    Column("campaign", lambda r: _slug(r.campaign)),
+    Column("votes_for", lambda r: _vote(r, "votes_for")),
+    Column("votes_against", lambda r: _vote(r, "votes_against")),
+    Column("abstentions", lambda r: _vote(r, "abstentions")),
+    Column("broker_non_votes", lambda r: _vote(r, "broker_non_votes")),
+    Column("shares_outstanding", lambda r: _vote(r, "shares_outstanding")),
+    Column("reported_support_pct", lambda r: _vote(r, "reported_support_pct")),
+    Column("reported_basis", lambda r: _vote(r, "reported_basis")),
+    Column("support_for_against_pct", lambda r: _vote(r, "support_for_against")),
+    Column("support_with_abstentions_pct", lambda r: _vote(r, "support_with_abstentions")),
+    Column("passed", lambda r: _vote(r, "passed")),
+    Column("url", lambda r: page_url("controversies:resolution", r.slug)),
+]
+
+
+# A text cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "\n".join(_csv_cell(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return str(value)
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(objects: Iterable[Any], columns: list[Column]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow([c.name for c in columns])
+    for obj in objects:
+        yield writer.writerow([_csv_cell(c.get(obj)) for c in columns])
+
+
+def json_chunks(objects: Iterable[Any], columns: list[Column]) -> Iterator[str]:
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    yield "["
+    first = True
+    for obj in objects:
+        row = {c.name: c.get(obj) for c in columns}
+        yield ("\n" if first else ",\n") + encoder.encode(row)
+        first = False
+    yield "\n]\n"
+
+
+def stream(
+    queryset: QuerySet, columns: list[Column], fmt: str, filename: str
+) -> StreamingHttpResponse:
+    objects = queryset.iterator(chunk_size=CHUNK_SIZE)
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_chunks(objects, columns), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            json_chunks(objects, columns), content_type="application/json"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,0 +1,1 @@
+"""Importers for other AI-incident trackers' data: the AI Incident Database and AIAAIC."""

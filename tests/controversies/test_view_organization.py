@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from controversies.models import Event
+from tests import factories as f
+from tests.rekognition import build_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(slug: str) -> str:
+    return reverse("controversies:organization", args=[slug])
+
+
+def test_it_shows_a_company_with_its_identifiers_controversies_and_products(client):
+    case = build_case()
+    response = client.get(_url("amazon"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Amazon</h1>" in html
+    assert "AMZN" in html and "0001018724" in html and "Q3884" in html
+    assert case.controversy.get_absolute_url() in html
+    assert case.rekognition.get_absolute_url() in html
+    assert case.campaign.get_absolute_url() in html
+    assert "aimed at Amazon" in html
+
+
+def test_it_lists_the_companys_resolutions_with_a_support_chart(client):
+    case = build_case()
+    html = client.get(_url("amazon")).content.decode()
+    assert "<svg" in html
+    # One dot per voted resolution, each linking to its page.
+    for resolution in (case.ban, case.study, case.audit_2021):
+        assert f'<a href="{resolution.get_absolute_url()}">' in html
+    assert "2.40%" in html  # the reported figure for the ban
+    assert "27.5%" in html or "25.00%" in html  # the study, from raw counts
+    assert "majority" in html
+
+
+def test_it_shows_the_response_record(client):
+    build_case()
+    html = client.get(_url("amazon")).content.decode()
+    # Controversy first raised 22 May 2018, first answered (declined to comment) 17 Jan 2019;
+    # demand 1 made 22 May 2018 and committed to 10 Jun 2020; demand 2 never answered.
+    assert "Response record" in html
+    assert "67%" in html  # 2 of 3 things asked got an answer
+    assert "answered (2 of 3 controversies and demands)" in html
+    assert "1 met · 0 broken" in html
+    assert "declined to comment 1 time" in html
+    assert "Amazon pauses police use of Rekognition for a year" in html  # policy change
+
+
+def test_it_counts_only_the_companys_own_answers_in_shared_controversies(client):
+    """GIVEN a controversy aimed at two companies WHEN only the other one answers
+    THEN this company's record shows no answer."""
+    ours, theirs = f.CompanyFactory(slug="ours"), f.CompanyFactory(slug="theirs")
+    controversy = f.ControversyFactory()
+    controversy.companies.add(ours, theirs)
+    f.EventFactory(controversy=controversy, occurred_on=dt.date(2020, 1, 1), kind="report")
+    reply = f.EventFactory(
+        controversy=controversy, occurred_on=dt.date(2020, 2, 1), kind="company_response"
+    )
+    f.EventActorFactory(event=reply, organization=theirs, role="respondent")
+    assert "no answer recorded" in client.get(_url("ours")).content.decode()
+    assert "no answer recorded" not in client.get(_url("theirs")).content.decode()
+    assert "31 days" in client.get(_url("theirs")).content.decode()
+
+
+def test_it_shows_an_advocacy_groups_campaigns_coalitions_and_events(client):
+    case = build_case()
+    html = client.get(_url("aclu")).content.decode()
+    assert "Advocacy group" in html
+    assert "Controversies American Civil Liberties Union took part in" in html
+    assert f'<a href="{case.controversy.get_absolute_url()}">' in html
+    assert case.campaign.get_absolute_url() in html and "run by American Civil" in html
+    assert case.coalition.get_absolute_url() in html and "joined 15 Jan 2019" in html
+    assert "ACLU shows Amazon is pitching Rekognition to police" in html
+    assert "(author or publisher; Amazon Rekognition sold to police)" in html
+    assert "Response record" not in html  # not aimed at, so no scorecard
+    # A company is not listed as taking part in the controversies aimed at it.
+    assert "Controversies Amazon took part in" not in client.get(_url("amazon")).content.decode()
+
+
+def test_it_shows_the_resolutions_an_investor_filed_or_organised(client):
+    case = build_case()
+    lead = client.get(_url("ssj-brentwood")).content.decode()
+    assert case.ban.get_absolute_url() in lead and "(lead filer)" in lead
+    organiser = client.get(_url("open-mic")).content.decode()
+    assert case.ban.get_absolute_url() in organiser and "(organiser)" in organiser
+    cofiler = client.get(_url("tri-state")).content.decode()
+    assert case.ban.get_absolute_url() in cofiler and "(co-filer)" in cofiler
+
+
+def test_it_shows_a_proxy_advisers_recommendations(client):
+    case = build_case()
+    html = client.get(_url("iss")).content.decode()
+    assert "Proxy voting advice" in html
+    ban_row = html.split(case.ban.get_absolute_url())[1].split("</tr>")[0]
+    study_row = html.split(case.study.get_absolute_url())[1].split("</tr>")[0]
+    assert "<td>Against</td>" in ban_row and "<td>For</td>" in study_row
+
+
+def test_it_escapes_names_and_descriptions(client):
+    f.CompanyFactory(slug="evil", name="<script>alert(1)</script>", description="<b>x</b>")
+    html = client.get(_url("evil")).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_it_returns_404_for_an_unknown_slug(client):
+    assert client.get(_url("no-such-organisation")).status_code == 404
+
+
+def test_it_refuses_post(client):
+    f.CompanyFactory(slug="acme")
+    assert client.post(_url("acme")).status_code == 405
+
+
+def test_it_runs_a_fixed_number_of_queries_whatever_the_rows(client, django_assert_max_num_queries):
+    case = build_case()
+    for i in range(30):
+        controversy = f.ControversyFactory()
+        controversy.companies.add(case.amazon)
+        for kind in ("report", "company_response", "no_comment", "policy_change"):
+            event = f.EventFactory(
+                controversy=controversy, kind=kind, occurred_on=dt.date(2019, 1, 1 + i % 28)
+            )
+            f.EventActorFactory(event=event, organization=case.amazon)
+        campaign = f.CampaignFactory()
+        campaign.targets.add(case.amazon)
+        demand = f.DemandFactory(campaign=campaign)
+        f.DemandStatusFactory(demand=demand, status="made")
+        f.DemandStatusFactory(demand=demand, status="broken", on=dt.date(2020, 1, 1))
+        meeting = f.ShareholderMeetingFactory(company=case.amazon, held_on=dt.date(2000 + i, 5, 1))
+        resolution = f.ShareholderResolutionFactory(meeting=meeting, lead_filer=case.aclu)
+        f.VoteResultFactory(resolution=resolution, votes_for=i, votes_against=100)
+        f.ProductFactory(developer=case.amazon)
+        f.CoalitionMembershipFactory(organization=case.amazon)
+        f.ProxyAdviserRecommendationFactory(adviser=case.amazon, resolution=resolution)
+        resolution.co_filers.add(case.aclu)
+    assert Event.objects.count() > 100
+    with django_assert_max_num_queries(12):
+        response = client.get(_url("amazon"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "30 broken" in html
+    assert '<strong class="figure">31</strong><br>policy changes' in html  # 30 + the case's
+    with django_assert_max_num_queries(12):
+        assert client.get(_url("aclu")).status_code == 200
