@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test lint format migrate bench
+.PHONY: install demo serve test lint format migrate stack bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## make stack: the production topology without Docker: gunicorn, a Celery worker and beat
+## (Procfile, run by honcho) against DATABASE_URL and REDIS_URL. Ctrl-C stops all of them.
+STACK_PORT ?= 8000
+stack: install
+	@test -n "$$REDIS_URL" || { echo "make stack needs REDIS_URL (and DATABASE_URL): workers and beat talk through Redis. See README, Operations." >&2; exit 2; }
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput -v0
+	@# Settings come from this shell only: .env belongs to docker compose (its hosts are
+	@# compose service names), so honcho is pointed away from it. exec: signals reach honcho.
+	DEBUG=$${DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile --env /dev/null --port $(STACK_PORT)
 
 ## make bench: seed a small and a large database (tracker names get _small/_large), then
 ## measure pages, throughput, ingestion, matching, dedupe and memory against the targets;

@@ -7,12 +7,16 @@ REDIS_URL, SECRET_KEY and ALLOWED_HOSTS (see README, "Configuration").
 
 from __future__ import annotations
 
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.logs import build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,9 +48,15 @@ INSTALLED_APPS = [
     "simple_history",
     "controversies",
     "ingestion",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id.
+    "config.middleware.RequestIdMiddleware",
+    # Before host validation and the HTTPS redirect (see config/health.py).
+    "config.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +67,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +141,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# Beat's state file lives outside the source tree (a read-only image in production).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    str(Path(tempfile.gettempdir()) / "tracker-celerybeat-schedule"),
+)
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# Logs come out through settings.LOGGING (config/logs.py), with the task id on each line.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Auth, i18n, static ----------------------------------------------------------------
 
@@ -137,6 +159,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins from a locked-out client before the password is even checked.
+    "config.security.RequestAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -185,12 +212,62 @@ INGESTION_USER_AGENT = env_str(
 # A PEM file of CA certificates for https fetches; empty means the system trust store.
 INGESTION_CA_BUNDLE = env_str("INGESTION_CA_BUNDLE")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOGGING_CONFIG = "config.logs.configure"
+LOGGING = build_logging(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+
+# --- Production hardening ----------------------------------------------------------------
+# Defaults suit development and tests over plain HTTP; README "Operations" lists the
+# production environment under which `manage.py check --deploy` reports nothing.
+
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto. Only enable it when the proxy
+# overwrites that header: otherwise a client could claim HTTPS.
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Probes come over plain HTTP from inside the deployment (also served before the redirect
+# by config.health.ProbeMiddleware).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# A site served only over HTTPS sends its cookies only over HTTPS.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=SECURE_SSL_REDIRECT)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=SECURE_SSL_REDIRECT)
+SESSION_COOKIE_HTTPONLY = True
+# Templates send the token from the form or an hx-headers attribute, never from JS.
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4): only this site's own files; templates carry no
+# inline script or style, so 'unsafe-inline' is never needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures from one client
+# address, logins from it are refused for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For; 0 trusts none.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 
 # --- Ingestion pipeline ----------------------------------------------------------------
 INGESTION_MAX_RETRIES = env_int("INGESTION_MAX_RETRIES", 3)

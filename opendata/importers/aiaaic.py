@@ -97,13 +97,20 @@ def split_cell(value: str) -> list[str]:
     return items
 
 
+def _iso_date(text: str) -> dt.date | None:
+    """The date if ``text`` is a full ISO date; None sends the caller to looser forms."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def parse_occurred(value: str) -> tuple[dt.date, str]:
     """ "2019", "2019-2021", "March 2019", "2019-03-12" -> a date and its precision."""
     text = " ".join((value or "").split())
-    try:
-        return dt.date.fromisoformat(text[:10]), Precision.DAY
-    except ValueError:
-        pass
+    iso = _iso_date(text[:10])
+    if iso:
+        return iso, Precision.DAY
     years = _YEAR.findall(text)
     if not years:
         raise RowError(f"Occurred {text!r} holds no year")
