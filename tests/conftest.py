@@ -30,7 +30,6 @@ def _missing_services() -> list[str]:
     return missing
 
 
-
 def pytest_configure(config: pytest.Config) -> None:
     # WhiteNoise warns on every new request handler when collectstatic never ran; tests
     # serve static files through the finders, so an empty STATIC_ROOT is enough.
