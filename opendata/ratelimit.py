@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from config import security
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*([smhd])\s*$")
 
@@ -28,13 +30,8 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    proxies = settings.API_TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    # One definition of "the client behind our proxies" for login throttling and the API.
+    return security.client_ip(request) or "unknown"
 
 
 def hit(key: str, period: int) -> int:

@@ -8,6 +8,7 @@ service into a failure, so nothing is silently skipped there.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -27,6 +28,12 @@ def _missing_services() -> list[str]:
         except redis.RedisError:
             missing.append(f"Redis at {settings.REDIS_URL} is not answering")
     return missing
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise warns on every new request handler when collectstatic never ran; tests
+    # serve static files through the finders, so an empty STATIC_ROOT is enough.
+    Path(settings.STATIC_ROOT).mkdir(exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -28,8 +28,8 @@ def test_it_ignores_forwarded_for_unless_proxies_are_trusted(settings):
     request = RequestFactory().get(
         "/api/events", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5"
     )
-    settings.API_TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.2"
     # One trusted proxy: the address it appended (the last one) is the client's.
-    settings.API_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.5"

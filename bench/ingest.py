@@ -1,0 +1,228 @@
+"""Ingestion throughput and worker memory, with a real Celery worker (concurrency 2).
+
+Run as a child process (``python -m bench.ingest OUT.json PAGES MEMORY_ARTICLES``) with
+DATABASE_URL and REDIS_URL set. Pages come from a loopback site; the same bytes are then
+given to trafilatura alone, in a pool of two processes (the worker's concurrency), so the
+ratio is the cost of everything the pipeline adds: fetching through the safe client,
+metadata, dedupe, matching, relevance, suggestions and the database writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from multiprocessing import Pool
+
+from bench.memory import children, die_with_parent, peak_rss_mb, rss_mb
+from bench.site import LoopbackSite, article_html
+
+CONCURRENCY = 2
+WARMUP = 10
+# A queue of this run's own, so no other worker on the same broker takes its tasks (and
+# this worker takes no one else's).
+QUEUE = f"bench-ingest-{os.getpid()}"
+
+
+def _extract_alone(number: int) -> int:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        article_html(number),
+        url=f"http://loopback/article/{number}",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+    )
+    return len(getattr(document, "text", "") or "")
+
+
+def trafilatura_rate(numbers: list[int]) -> float:
+    pages = list(numbers)
+    with Pool(CONCURRENCY) as pool:
+        pool.map(_extract_alone, pages[:CONCURRENCY])  # import trafilatura in both
+        started = time.monotonic()
+        pool.map(_extract_alone, pages, chunksize=4)
+        elapsed = time.monotonic() - started
+    return len(pages) / elapsed
+
+
+class Worker:
+    """``celery worker`` as an operator runs it, stopped with its pool on exit."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Worker:
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            f"--concurrency={CONCURRENCY}", "--pool=prefork", "--loglevel=WARNING",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            f"--hostname=bench-{os.getpid()}@%h", f"--queues={QUEUE}",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,  # noqa: PLW1509
+        )
+        deadline = time.monotonic() + 60
+        while len(self.pool_pids()) < CONCURRENCY and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return self
+
+    def pool_pids(self) -> list[int]:
+        return children(self.process.pid) if self.process else []
+
+    def peak_mb(self) -> float:
+        peaks = [peak_rss_mb(pid) for pid in self.pool_pids()]
+        return round(max((p for p in peaks if p), default=0.0), 1)
+
+    def rss_mb(self) -> float:
+        sizes = [rss_mb(pid) for pid in self.pool_pids()]
+        return round(max((s for s in sizes if s), default=0.0), 1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _enqueue(site: LoopbackSite, numbers: range) -> list[int]:
+    from ingestion.pipeline import article_queue
+    from ingestion.tasks import advance_article
+
+    ids = []
+    for number in numbers:
+        article, _created = article_queue(url=site.url(number))
+        ids.append(article.pk)
+    for pk in ids:
+        advance_article.apply_async((pk,), queue=QUEUE)
+    return ids
+
+
+def _wait_done(ids: list[int], *, timeout: float, on_progress=None) -> int:
+    """Wait until no article of ``ids`` is in an intermediate state; returns how many
+    are done. ``on_progress(done)`` is called as the count moves."""
+    from ingestion.models import INTERMEDIATE_STATES, Article
+
+    deadline = time.monotonic() + timeout
+    done = 0
+    while time.monotonic() < deadline:
+        pending = 0
+        for start in range(0, len(ids), 5_000):
+            chunk = ids[start : start + 5_000]
+            pending += Article.objects.filter(pk__in=chunk, state__in=INTERMEDIATE_STATES).count()
+        done = len(ids) - pending
+        if on_progress:
+            on_progress(done)
+        if pending == 0:
+            return done
+        time.sleep(0.25)
+    return done
+
+
+def _states(ids: list[int]) -> dict[str, int]:
+    from django.db.models import Count
+
+    from ingestion.models import Article
+
+    counts: dict[str, int] = {}
+    for start in range(0, len(ids), 5_000):
+        rows = (
+            Article.objects.filter(pk__in=ids[start : start + 5_000])
+            .values("state")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            counts[row["state"]] = counts.get(row["state"], 0) + row["n"]
+    return counts
+
+
+def _cleanup() -> None:
+    """Forget every loopback article of any earlier run (a killed run leaves some): the
+    same page numbers would otherwise come back as copies and skip most of the work."""
+    from ingestion.models import Article
+
+    Article.objects.filter(url__startswith="http://127.0.0.1:").delete()
+
+
+def run(pages: int, memory_articles: int) -> dict:
+    results: dict = {"pages": pages, "memory_articles": memory_articles}
+    with LoopbackSite() as site:
+        env = dict(
+            os.environ,
+            INGESTION_ALLOWED_HOSTS=site.host,
+            # The polite per-host limit is about other people's servers, not the
+            # pipeline's cost; one loopback host would otherwise be throttled to 2/s.
+            INGESTION_PER_HOST_RATE="100000",
+            INGESTION_PER_HOST_BURST="100000",
+        )
+        os.environ.update({k: env[k] for k in ("INGESTION_ALLOWED_HOSTS",)})
+        _cleanup()
+        with Worker(env) as worker:
+            ids = _enqueue(site, range(1_000_000, 1_000_000 + WARMUP))
+            _wait_done(ids, timeout=300)
+            started = time.monotonic()
+            ids = _enqueue(site, range(1, pages + 1))
+            done = _wait_done(ids, timeout=1_800)
+            elapsed = time.monotonic() - started
+            results["pipeline_articles_per_s"] = round(done / elapsed, 2)
+            results["pipeline_states"] = _states(ids)
+            results["completed"] = done
+            if memory_articles:
+                results["worker_memory"] = _memory_run(site, worker, memory_articles)
+        _cleanup()
+    results["trafilatura_articles_per_s"] = round(trafilatura_rate(list(range(1, pages + 1))), 2)
+    results["ratio"] = round(
+        results["pipeline_articles_per_s"] / results["trafilatura_articles_per_s"], 3
+    )
+    return results
+
+
+def _memory_run(site: LoopbackSite, worker: Worker, total: int) -> dict:
+    """Feed ``total`` more articles through the same worker; the pool's peak RSS after
+    the first tenth and at the end (a leak shows as growth between the two)."""
+    first_mark = max(1, total // 10)
+    samples: dict[str, float] = {}
+
+    def on_progress(done: int) -> None:
+        if done >= first_mark and "early_mb" not in samples:
+            samples["early_mb"] = worker.peak_mb()
+
+    base = 2_000_000
+    ids: list[int] = []
+    for start in range(0, total, 1_000):
+        ids += _enqueue(site, range(base + start, base + min(total, start + 1_000)))
+    done = _wait_done(ids, timeout=3_600, on_progress=on_progress)
+    samples.setdefault("early_mb", worker.peak_mb())
+    return {
+        "articles": done,
+        "early_at": first_mark,
+        "early_peak_mb": samples["early_mb"],
+        "final_peak_mb": worker.peak_mb(),
+        "final_rss_mb": worker.rss_mb(),
+        "states": _states(ids),
+    }
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    out, pages, memory_articles = argv[0], int(argv[1]), int(argv[2])
+    with open(out, "w") as handle:
+        json.dump(run(pages, memory_articles), handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,157 @@
+"""Server-side latency and query counts of the public pages, in-process.
+
+Run as a child process (``python -m bench.pages OUT.json``) with DATABASE_URL pointing at a
+seeded database and DJANGO_SETTINGS_MODULE=bench.settings. Requests go through the whole
+middleware stack with Django's test Client; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
+
+FLOOR = "floor"
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+
+
+@dataclass
+class PageResult:
+    name: str
+    path: str
+    status: int
+    queries: int
+    p50_ms: float
+    p95_ms: float
+    samples: int
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def pick_pages() -> list[Page]:
+    """The pages to measure, chosen from the data the same way at every scale."""
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from bench_data.seed import words
+    from controversies.models import Controversy, Organization, Topic
+
+    top_company = (
+        Organization.objects.filter(kind="company")
+        .annotate(n=Count("controversies"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    topic = Topic.objects.annotate(n=Count("controversies")).order_by("-n", "pk").first()
+    # A controversy at the 90th percentile of timeline length: long, but typical of the
+    # scale rather than the single longest one.
+    by_length = Controversy.objects.annotate(n=Count("events")).order_by("n", "pk")
+    total = by_length.count()
+    typical = by_length[int(total * 0.9)] if total else None
+    slug = typical.slug if typical else "none"
+
+    def url(name: str, *args: str) -> str | None:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            return None  # that page is not built on this branch yet
+
+    listing = url("controversies:controversy_list")
+    filters = {
+        "company": top_company.slug if top_company else "",
+        "topic": topic.slug if topic else "",
+        "status": "ongoing",
+    }
+    search = url("controversies:search")
+    candidates = [
+        (FLOOR, url("bench_floor", slug)),
+        ("home", url("controversies:home")),
+        ("list", listing),
+        ("list_3_filters", listing and f"{listing}?{urlencode(filters)}"),
+        ("timeline", url("controversies:controversy", slug)),
+        ("company", top_company and url("controversies:organization", top_company.slug)),
+        ("resolutions", url("controversies:resolution_list")),
+        ("search_rare", search and f"{search}?{urlencode({'q': words.RARE_TERM})}"),
+        ("search_common", search and f"{search}?{urlencode({'q': words.COMMON_TERM})}"),
+        ("api_list", "/api/controversies" if _api_installed() else None),
+    ]
+    return [Page(name, path) for name, path in candidates if path]
+
+
+def _api_installed() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("opendata")
+
+
+# A page that takes seconds would take many minutes for 30 samples; after this long it
+# stops early (at least MIN_SAMPLES), and its sample count in the results says so.
+PAGE_BUDGET_SECONDS = 45.0
+MIN_SAMPLES = 5
+
+
+def measure(pages: list[Page], *, requests: int = 30, warmup: int = 3) -> list[PageResult]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    results = []
+    for page in pages:
+        for _ in range(warmup):
+            client.get(page.path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
+        # Count now: every request start empties the connection's query log.
+        queries = len(captured.captured_queries)
+        timings: list[float] = []
+        budget_ends = time.perf_counter() + PAGE_BUDGET_SECONDS
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(page.path)
+            timings.append((time.perf_counter() - started) * 1000)
+            if len(timings) >= MIN_SAMPLES and time.perf_counter() > budget_ends:
+                break
+        results.append(
+            PageResult(
+                name=page.name,
+                path=page.path,
+                status=response.status_code,
+                queries=queries,
+                p50_ms=round(statistics.median(timings), 2),
+                p95_ms=round(percentile(timings, 0.95), 2),
+                samples=len(timings),
+            )
+        )
+    return results
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    out = argv[0]
+    requests = int(argv[1]) if len(argv) > 1 else 30
+    pages = pick_pages()
+    results = measure(pages, requests=requests)
+    with open(out, "w") as handle:
+        json.dump({"pages": [asdict(r) for r in results]}, handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,121 @@
+"""The results as plain-text tables (also pasted into the README)."""
+
+from __future__ import annotations
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def pages_table(results: dict) -> str:
+    scales = results.get("scales", {})
+    headers = ["page"]
+    for name in scales:
+        headers += [
+            f"{name} p50 ms",
+            f"{name} p95 ms",
+            f"{name} queries",
+            f"{name} req/s",
+            f"{name} vs floor",
+        ]
+    names: list[str] = []
+    for scale in scales.values():
+        names += [p["name"] for p in scale.get("pages", []) if p["name"] not in names]
+    rows = []
+    for page in names:
+        row = [page]
+        for scale in scales.values():
+            p = next((x for x in scale.get("pages", []) if x["name"] == page), None)
+            load = next((x for x in scale.get("load", []) if x["name"] == page), None)
+            row += [
+                f"{p['p50_ms']:.1f}" if p else "-",
+                f"{p['p95_ms']:.1f}" if p else "-",
+                str(p["queries"]) if p else "-",
+                f"{load['requests_per_s']:.0f}" if load else "-",
+                f"{load['ratio'] * 100:.0f}%" if load and load.get("ratio") is not None else "-",
+            ]
+        rows.append(row)
+    return _table(headers, rows)
+
+
+def render(results: dict) -> str:
+    parts = [f"Machine: {results['machine']}", "", pages_table(results), ""]
+    other = []
+    for name, scale in results.get("scales", {}).items():
+        if scale.get("seed"):
+            s = scale["seed"]
+            other.append(
+                [f"seed_bulk {name}", f"{s['seconds']:.0f} s, peak {s['peak_rss_mb']:.0f} MB"]
+            )
+        if scale.get("dedupe"):
+            d = scale["dedupe"]
+            other.append(
+                [
+                    f"near-dup lookup, {d['stored_articles']:,} stored",
+                    f"p50 {d['p50_ms']:.2f} ms, p95 {d['p95_ms']:.2f} ms "
+                    f"(index {d['index_entries']:,}, first {d['first_lookup_ms']:.0f} ms)",
+                ]
+            )
+        if scale.get("gunicorn_worker_peak_mb"):
+            other.append(
+                [f"gunicorn worker peak, {name}", f"{scale['gunicorn_worker_peak_mb']:.0f} MB"]
+            )
+        if scale.get("export"):
+            e = scale["export"]
+            other.append(
+                [f"export_dataset {name}", f"{e['seconds']:.0f} s, peak {e['peak_rss_mb']:.0f} MB"]
+            )
+    for row in results.get("matching", []):
+        other.append(
+            [
+                f"matching, {row['aliases']:,} aliases",
+                f"{row['ms_per_article']:.3f} ms/article (build {row['build_s']:.2f} s)",
+            ]
+        )
+    if results.get("automaton"):
+        a = results["automaton"]
+        other.append([f"automaton, {a['aliases']:,} aliases", f"{a['automaton_mb']:.0f} MB"])
+    ing = results.get("ingestion")
+    if ing:
+        other.append(
+            ["ingestion pipeline (worker, c=2)", f"{ing['pipeline_articles_per_s']:.1f} articles/s"]
+        )
+        other.append(
+            [
+                "trafilatura alone (2 processes)",
+                f"{ing['trafilatura_articles_per_s']:.1f} articles/s",
+            ]
+        )
+        mem = ing.get("worker_memory")
+        if mem:
+            other.append(
+                [
+                    f"worker peak at {mem['early_at']:,} / {mem['articles']:,} articles",
+                    f"{mem['early_peak_mb']:.0f} MB / {mem['final_peak_mb']:.0f} MB",
+                ]
+            )
+    if other:
+        parts += [_table(["measure", "result"], other), ""]
+    for section, reason in results.get("skipped", {}).items():
+        parts.append(f"SKIPPED {section}: {reason}")
+    checks = results.get("targets", [])
+    if checks:
+        parts += [
+            "",
+            _table(
+                ["target", "measured", "verdict"],
+                [[c["target"], c["measured"], c["verdict"]] for c in checks],
+            ),
+        ]
+        failed = sum(c["verdict"] == "FAIL" for c in checks)
+        parts.append(f"{len(checks) - failed} of {len(checks)} targets hold; {failed} fail.")
+    return "\n".join(parts)

@@ -1,0 +1,230 @@
+"""``make bench``: seed a database per scale, measure, print a table, write JSON.
+
+    python -m bench                       # small and large, every section (the README run)
+    python -m bench --scales small --quick
+    python -m bench --scales tiny --quick --out /tmp/x   # what the test suite runs
+
+Sections that need something missing (wrk, Redis, the ingestion or open-data apps) are
+reported as skipped with the reason, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import databases, load, report
+from bench.memory import run_measured
+from bench.targets import evaluate
+
+SECTIONS = ("pages", "load", "dedupe", "matching", "ingestion", "export")
+ALIAS_SIZES = {"full": (1_000, 10_000, 50_000), "quick": (100, 1_000, 5_000)}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _child(module: str, env: dict[str, str], *args: str, timeout: float = 7_200) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = handle.name
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", module, out, *args],
+            env=env,
+            cwd=str(databases.BASE_DIR),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{module} failed:\n{done.stderr[-4000:]}")
+        return json.loads(Path(out).read_text())
+    finally:
+        Path(out).unlink(missing_ok=True)
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        mem_kb = 0
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _apps_present(env: dict[str, str]) -> dict[str, bool]:
+    code = (
+        "import django, json; django.setup(); from django.apps import apps;"
+        "print(json.dumps({n: apps.is_installed(n) for n in ('ingestion', 'opendata')}));"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=str(databases.BASE_DIR),
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    present = json.loads(done.stdout.strip().splitlines()[-1])
+    if present["ingestion"]:
+        check = "import ingestion.models as m; m.Article; import ingestion.pipeline.dedupe"
+        ok = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup();" + check],
+            env=env, cwd=str(databases.BASE_DIR), capture_output=True,
+        )  # fmt: skip
+        present["ingestion"] = ok.returncode == 0
+    return present
+
+
+def run(args: argparse.Namespace) -> dict:
+    from bench_data.seed.scales import SCALES
+
+    base_url = (
+        args.database_url
+        or os.environ.get("DATABASE_URL")
+        or f"sqlite:///{databases.BASE_DIR / 'db.sqlite3'}"
+    )
+    redis = bool(os.environ.get("REDIS_URL"))
+    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    results: dict = {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "database": "postgresql" if databases.is_postgres(base_url) else "sqlite",
+        "quick": args.quick,
+        "scales": {},
+        "skipped": {},
+    }
+    sections = set(args.sections)
+    present: dict[str, bool] = {}
+    # DEBUG is off, as in production: pages need the collected, hashed static files.
+    static = run_measured(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=databases.child_env(dict(os.environ), base_url, "bench"),
+        cwd=str(databases.BASE_DIR),
+    )
+    if static.returncode != 0:
+        raise RuntimeError(f"collectstatic failed:\n{static.output[-3000:]}")
+    for index, name in enumerate(args.scales):
+        scale = SCALES[name]
+        log(f"== scale {name}")
+        url = databases.scale_url(base_url, name)
+        env = databases.child_env(dict(os.environ), url, f"bench-{name}-{run_id}")
+        out: dict = {"database": url.rsplit("/", 1)[-1]}
+        seed = databases.prepare(env, name, scale.controversies, reuse=args.reuse, log=log)
+        if seed:
+            out["seed"] = seed
+        present = present or _apps_present(env)
+        if "pages" in sections:
+            log("  pages (in-process)")
+            out["pages"] = _child("bench.pages", env, str(args.requests))["pages"]
+        if "load" in sections:
+            if not load.wrk_available():
+                results["skipped"]["load"] = "wrk is not installed (apt-get install wrk)"
+            elif out.get("pages"):
+                log("  throughput (gunicorn + wrk)")
+                rows, worker_peak = load.measure(
+                    out["pages"], env=env, seconds=args.seconds, workers=load.default_workers()
+                )
+                floor = next((r.requests_per_s for r in rows if r.name == "floor"), None)
+                out["load"] = [
+                    {**r.__dict__, "ratio": round(r.requests_per_s / floor, 3) if floor else None}
+                    for r in rows
+                ]
+                out["gunicorn_worker_peak_mb"] = worker_peak
+        if "dedupe" in sections:
+            if present.get("ingestion"):
+                log("  near-duplicate lookup")
+                out["dedupe"] = _child("bench.dedupe", env, str(args.lookups))
+            else:
+                results["skipped"]["dedupe"] = "the ingestion pipeline is not installed"
+        if index == 0 and "matching" in sections:
+            if present.get("ingestion"):
+                log("  matching")
+                sizes = ALIAS_SIZES["quick" if args.quick else "full"]
+                spec = ",".join(map(str, sizes))
+                results["matching"] = _child("bench.matching", env, spec)["matching"]
+                results["automaton"] = _child("bench.matching", env, str(sizes[-1]), "--memory")
+            else:
+                results["skipped"]["matching"] = "the ingestion pipeline is not installed"
+        if index == 0 and "ingestion" in sections:
+            if not present.get("ingestion"):
+                results["skipped"]["ingestion"] = "the ingestion pipeline is not installed"
+            elif not redis:
+                results["skipped"]["ingestion"] = "needs REDIS_URL for a real Celery worker"
+            else:
+                log(f"  ingestion ({args.pages} pages, then {args.memory_articles} for memory)")
+                results["ingestion"] = _child(
+                    "bench.ingest", env, str(args.pages), str(args.memory_articles)
+                )
+        if index == len(args.scales) - 1 and "export" in sections:
+            if present.get("opendata"):
+                log("  full export")
+                with tempfile.TemporaryDirectory() as directory:
+                    done = run_measured(
+                        [sys.executable, "manage.py", "export_dataset", directory],
+                        env=env, cwd=str(databases.BASE_DIR),
+                    )  # fmt: skip
+                if done.returncode != 0:
+                    raise RuntimeError(f"export_dataset failed:\n{done.output[-3000:]}")
+                out["export"] = {
+                    "seconds": round(done.seconds, 1),
+                    "peak_rss_mb": round(done.peak_rss_mb, 1),
+                }
+            else:
+                results["skipped"]["export"] = "the open-data app (export_dataset) is not installed"
+        results["scales"][name] = out
+    results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    results["targets"] = [c.as_dict() for c in evaluate(results)]
+    return results
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="small,large", type=lambda s: s.split(","))
+    parser.add_argument("--sections", default=",".join(SECTIONS), type=lambda s: s.split(","))
+    parser.add_argument("--quick", action="store_true", help="Fewer requests and articles.")
+    parser.add_argument("--reuse", action="store_true", help="Keep already seeded databases.")
+    parser.add_argument("--out", default=str(databases.BASE_DIR / "bench" / "results"))
+    parser.add_argument(
+        "--database-url",
+        help="Base of the per-scale databases (default DATABASE_URL): NAME becomes NAME_<scale>.",
+    )
+    parser.add_argument("--ingest-pages", type=int, help="Pages for ingestion throughput.")
+    parser.add_argument("--memory-articles", type=int, help="Articles for worker memory.")
+    args = parser.parse_args(argv)
+    args.requests = 5 if args.quick else 30
+    args.seconds = 1 if args.quick else 8
+    args.lookups = 20 if args.quick else 200
+    args.pages = args.ingest_pages or (20 if args.quick else 300)
+    if args.memory_articles is None:
+        args.memory_articles = 100 if args.quick else 10_000
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    started = time.monotonic()
+    results = run(args)
+    results["seconds"] = round(time.monotonic() - started, 1)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{'-'.join(args.scales)}-{results['started_at'][:19].replace(':', '')}.json"
+    path.write_text(json.dumps(results, indent=2))
+    print(report.render(results))
+    print(f"\nResults: {path}")
+    return 0

@@ -1,0 +1,166 @@
+"""The issue's targets, checked against one run's results: each PASS, FAIL or N/A."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+SEARCH_PAGES = ("search_rare", "search_common")
+
+
+@dataclass
+class Check:
+    target: str
+    measured: str
+    verdict: str  # PASS, FAIL or N/A
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _verdict(ok: bool | None) -> str:
+    return "N/A" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def _pages(scale: dict) -> dict[str, dict]:
+    return {p["name"]: p for p in scale.get("pages", [])}
+
+
+def evaluate(results: dict) -> list[Check]:
+    scales = results.get("scales", {})
+    names = list(scales)
+    small = scales[names[0]] if names else {}
+    large = scales[names[-1]] if names else {}
+    cross = len(names) > 1
+    large_name = names[-1] if names else "-"
+    checks: list[Check] = []
+    add = checks.append
+
+    small_pages, large_pages = _pages(small), _pages(large)
+    for name, page in large_pages.items():
+        if name == "floor":
+            continue
+        if page["status"] != 200:
+            add(Check(f"{name} answers 200", f"status {page['status']}", "FAIL"))
+        limit = 150 if name in SEARCH_PAGES else 100
+        add(
+            Check(
+                f"{name} p95 <= {limit} ms at {large_name}",
+                f"{page['p95_ms']:.1f} ms",
+                _verdict(page["p95_ms"] <= limit),
+            )
+        )
+        other = small_pages.get(name)
+        if cross and other:
+            ratio = page["p50_ms"] / other["p50_ms"] if other["p50_ms"] else 0.0
+            add(
+                Check(
+                    f"{name} p50 {large_name}/{names[0]} <= 1.5",
+                    f"{ratio:.2f}",
+                    _verdict(ratio <= 1.5),
+                )
+            )
+            add(
+                Check(
+                    f"{name} queries equal at {names[0]} and {large_name}",
+                    f"{other['queries']} / {page['queries']}",
+                    _verdict(other["queries"] == page["queries"]),
+                )
+            )
+    for row in large.get("load", []):
+        if row["name"] == "floor" or row.get("ratio") is None:
+            continue
+        add(
+            Check(
+                f"{row['name']} throughput >= 40% of floor",
+                f"{row['ratio'] * 100:.0f}%",
+                _verdict(row["ratio"] >= 0.40),
+            )
+        )
+
+    ingestion = results.get("ingestion") or {}
+    if "ratio" in ingestion:
+        add(
+            Check(
+                "ingestion >= 70% of trafilatura alone",
+                f"{ingestion['ratio'] * 100:.0f}%",
+                _verdict(ingestion["ratio"] >= 0.70),
+            )
+        )
+    memory = ingestion.get("worker_memory") or {}
+    if memory:
+        peak, early = memory["final_peak_mb"], memory["early_peak_mb"]
+        add(Check("Celery worker < 400 MB", f"{peak:.0f} MB", _verdict(peak < 400)))
+        growth = (peak - early) / early if early else 0.0
+        add(
+            Check(
+                f"worker growth, article {memory['early_at']:,} to {memory['articles']:,} < 20%",
+                f"{growth * 100:.1f}%",
+                _verdict(growth < 0.20),
+            )
+        )
+
+    matching = results.get("matching") or []
+    if len(matching) > 1:
+        growth = matching[-1]["ms_per_article"] / matching[0]["ms_per_article"]
+        add(
+            Check(
+                f"matching {matching[0]['aliases']:,} -> {matching[-1]['aliases']:,} aliases"
+                " <= 1.3x",
+                f"{growth:.2f}x",
+                _verdict(growth <= 1.3),
+            )
+        )
+    automaton = results.get("automaton") or {}
+    if automaton:
+        size = automaton["automaton_mb"]
+        add(
+            Check(
+                f"automaton at {automaton['aliases']:,} aliases < 200 MB",
+                f"{size:.0f} MB",
+                _verdict(size < 200),
+            )
+        )
+
+    dedupe = [s.get("dedupe") for s in scales.values() if s.get("dedupe")]
+    if len(dedupe) > 1:
+        growth = dedupe[-1]["p50_ms"] / dedupe[0]["p50_ms"] if dedupe[0]["p50_ms"] else 0.0
+        add(
+            Check(
+                f"near-duplicate lookup {dedupe[0]['stored_articles']:,} -> "
+                f"{dedupe[-1]['stored_articles']:,} articles <= 2x",
+                f"{growth:.2f}x",
+                _verdict(growth <= 2),
+            )
+        )
+
+    worker = large.get("gunicorn_worker_peak_mb")
+    if worker:
+        add(Check("gunicorn worker < 250 MB", f"{worker:.0f} MB", _verdict(worker < 250)))
+    for name, scale in scales.items():
+        seed = scale.get("seed")
+        if seed:
+            add(
+                Check(
+                    f"seed_bulk {name} < 2 GB",
+                    f"{seed['peak_rss_mb']:.0f} MB",
+                    _verdict(seed["peak_rss_mb"] < 2048),
+                )
+            )
+            if name == "large":
+                add(
+                    Check(
+                        "seed_bulk large < 15 min",
+                        f"{seed['seconds'] / 60:.1f} min",
+                        _verdict(seed["seconds"] < 900),
+                    )
+                )
+    export = large.get("export")
+    if export:
+        add(
+            Check(
+                f"full export at {large_name} < 300 MB",
+                f"{export['peak_rss_mb']:.0f} MB",
+                _verdict(export["peak_rss_mb"] < 300),
+            )
+        )
+    return checks
