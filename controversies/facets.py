@@ -168,8 +168,12 @@ def _compute(queryset: QuerySet) -> dict[str, list[FacetValue]]:
 def facet_counts(queryset: QuerySet, *, cache_key: str) -> dict[str, list[FacetValue]]:
     """Facet values with counts for ``queryset``, cached under ``cache_key`` (which must
     identify the filter that produced the queryset)."""
+    return _cached(queryset, cache_key, generation())
+
+
+def _cached(queryset: QuerySet, cache_key: str, current: int) -> dict[str, list[FacetValue]]:
     digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
-    key = f"facets:{generation()}:{digest}"
+    key = f"facets:{current}:{digest}"
     found = cache.get(key)
     if found is None:
         found = _compute(queryset)
@@ -177,6 +181,31 @@ def facet_counts(queryset: QuerySet, *, cache_key: str) -> dict[str, list[FacetV
     return found
 
 
+# The facets over every controversy (thousands of values at scale) are read on every list
+# request, and unpickling them from the cache cost tens of milliseconds each time; so each
+# process also keeps the last copy it read, with the same values as (value, label)
+# choices for the filter form, for as long as the generation is unchanged.
+_everything: tuple[int, dict[str, list[FacetValue]], dict[str, list[tuple[str, str]]]] | None
+_everything = None
+
+
+def _remembered() -> tuple[dict[str, list[FacetValue]], dict[str, list[tuple[str, str]]]]:
+    global _everything
+    current = generation()
+    if _everything is None or _everything[0] != current:
+        found = _cached(Controversy.objects.all(), "all", current)
+        choices = {facet: [(v.value, v.label) for v in values] for facet, values in found.items()}
+        _everything = (current, found, choices)
+    return _everything[1], _everything[2]
+
+
 def all_facets() -> dict[str, list[FacetValue]]:
-    """Facet values over every controversy: the options the filters accept."""
-    return facet_counts(Controversy.objects.all(), cache_key="all")
+    """Facet values over every controversy: the options the filters accept. Shared by
+    every caller in the process: do not modify the lists."""
+    return _remembered()[0]
+
+
+def all_choices() -> dict[str, list[tuple[str, str]]]:
+    """``all_facets()`` as (value, label) pairs, most involved first, for form fields.
+    Shared like ``all_facets()``."""
+    return _remembered()[1]

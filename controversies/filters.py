@@ -28,21 +28,33 @@ Unknown slugs and malformed values never raise: the field is dropped from the fi
 a short message is added to ``notices`` for the page to show. Slugs are checked against
 the cached facet options (``controversies.facets.all_facets``): no query when the cache is
 warm, one when it is cold. A slug is "known" when some controversy involves it that way.
+
+``company``, ``product`` and ``organisation`` have thousands of values at scale, so the form
+shows them as text boxes (``EntityField``) that accept a slug or an exact name, with a
+``<datalist>`` of the most involved values as suggestions, rather than as ``<select>``s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from controversies import facets
 from controversies.models import Campaign, Coalition, Controversy, Event
 
 Q_MAX_LENGTH = 200
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# How many values a text box suggests: enough to browse the usual ones, few enough that
+# the page stays light (each one is an <option> in every copy of the form).
+SUGGESTIONS = 100
 
 LABELS = {
     "company": "company",
@@ -57,6 +69,98 @@ LABELS = {
 }
 
 
+class SuggestingInput(forms.TextInput):
+    """A text box followed by a ``<datalist>`` of suggestions, which the browser filters as
+    the user types; any other value can still be typed."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.suggestions: Sequence[tuple[str, str]] = ()
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        list_id = f"{(attrs or {}).get('id') or name}-suggestions"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = "".join(
+            f'<option value="{escape(slug)}">{escape(label)}</option>'
+            for slug, label in self.suggestions
+        )
+        return box + format_html(
+            '<datalist id="{}">{}</datalist>',
+            list_id,
+            mark_safe(options),  # noqa: S308 - each part escaped above
+        )
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` whose options are written here rather than through Django's widget
+    templates (two template renders per option), which for a couple of hundred options
+    cost more than the rest of the page. Same markup."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        # Plain escape() and join: format_html() per option was itself a visible cost.
+        options = "".join(
+            f'<option value="{escape(option["value"])}"'
+            f"{' selected' if option['selected'] else ''}>{escape(option['label'])}</option>"
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(widget["attrs"]),
+            mark_safe(options),  # noqa: S308 - each part escaped above
+        )
+
+
+class EntityField(forms.CharField):
+    """A company, product or organisation typed into a text box: its slug, or its name (in
+    any case) when no other option has that name. Cleans to the slug.
+
+    Not a ChoiceField on purpose: Django deep-copies each form field per request, and
+    copying (then rendering) thousands of choices cost seconds per page at scale. Here the
+    options are kept by reference and only the ``suggestions`` most involved are shown.
+    """
+
+    widget = SuggestingInput
+    default_error_messages = {
+        "invalid_choice": "Unknown value.",
+        "ambiguous": "More than one option has that name.",
+    }
+
+    def __init__(
+        self,
+        *,
+        choices: Sequence[tuple[str, str]] = (),
+        empty_label: str = "",
+        **kwargs: object,
+    ) -> None:
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.choices = choices  # (slug, name), most involved first
+        shown = choices[:SUGGESTIONS]
+        self.widget.suggestions = sorted(shown, key=lambda choice: choice[1].casefold())
+        self.widget.attrs["placeholder"] = empty_label
+
+    def to_python(self, value: object) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        if any(slug == value for slug, _name in self.choices):
+            return value
+        named = [slug for slug, name in self.choices if name.casefold() == value.casefold()]
+        if len(named) == 1:
+            return named[0]
+        code = "ambiguous" if named else "invalid_choice"
+        raise ValidationError(self.error_messages[code], code=code)
+
+
+class EntityFilter(django_filters.Filter):
+    """Filters by the slug that ``EntityField`` cleans a typed slug or name to."""
+
+    field_class = EntityField
+
+
 def _campaign_controversies(**lookups: object) -> QuerySet:
     return Campaign.controversies.through.objects.filter(**lookups).values("controversy_id")
 
@@ -67,13 +171,9 @@ def _coalition_events(**lookups: object) -> QuerySet:
 
 class ControversyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
-    company = django_filters.ChoiceFilter(
-        label="Company", field_name="companies__slug", empty_label="Any company"
-    )
-    product = django_filters.ChoiceFilter(
-        label="Product", field_name="products__slug", empty_label="Any product"
-    )
-    organisation = django_filters.ChoiceFilter(
+    company = EntityFilter(label="Company", field_name="companies__slug", empty_label="Any company")
+    product = EntityFilter(label="Product", field_name="products__slug", empty_label="Any product")
+    organisation = EntityFilter(
         label="Organisation", method="filter_organisation", empty_label="Any organisation"
     )
     coalition = django_filters.ChoiceFilter(
@@ -103,9 +203,11 @@ class ControversyFilter(django_filters.FilterSet):
             data["q"] = data["q"][:Q_MAX_LENGTH]
         super().__init__(data, *args, **kwargs)
         # Options come from the cached facets: validating a slug costs no query.
-        options = facets.all_facets()
+        choices = facets.all_choices()
         for name in ("company", "product", "organisation", "coalition", "topic"):
-            self.filters[name].extra["choices"] = [(v.value, v.label) for v in options[name]]
+            self.filters[name].extra["choices"] = choices[name]
+        for name in ("coalition", "topic", "status"):
+            self.filters[name].extra["widget"] = QuickSelect
         self.filters["year_from"].extra["widget"] = forms.NumberInput(
             attrs={"min": MIN_YEAR, "max": MAX_YEAR, "inputmode": "numeric"}
         )
@@ -185,10 +287,21 @@ class ControversyFilter(django_filters.FilterSet):
         if not self.is_bound:
             return []
         messages = []
-        for name in self.errors:
+        for name, errors in self.errors.as_data().items():
             raw = str(self.data.get(name, ""))[:60]
             label = LABELS.get(name, name)
-            if name == "q":
+            codes = {error.code for error in errors}
+            if "ambiguous" in codes:
+                messages.append(
+                    f"Ignored the {label} “{raw}”: more than one {label} has that name. "
+                    "Type its slug instead (the last part of the address of its page)."
+                )
+            elif isinstance(self.filters.get(name), EntityFilter):
+                messages.append(
+                    f"Ignored the unknown {label} “{raw}”. Check the spelling, or pick one "
+                    "from the suggestions."
+                )
+            elif name == "q":
                 messages.append(
                     "Ignored the search text: it contains characters that cannot be searched."
                 )

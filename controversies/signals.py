@@ -1,4 +1,5 @@
-"""Derived data only: curated edits make cached facet counts stale."""
+"""Derived data only: curated edits make cached facet counts (and the resolution table's
+filter options) stale."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from django.dispatch import receiver
 
 from controversies import facets
 
-# Models whose rows or links feed the facet counts. Sources, votes and history rows do
-# not, so the stream of ingested articles leaves the cache alone.
+# Models whose rows or links feed the facet counts or the resolution filter options.
+# Sources, votes and history rows do not, so the stream of ingested articles leaves the
+# cache alone.
 FACET_MODELS = frozenset(
     {
         "controversy",
@@ -20,6 +22,8 @@ FACET_MODELS = frozenset(
         "coalition",
         "coalitionmembership",
         "campaign",
+        "shareholdermeeting",
+        "shareholderresolution",
     }
 )
 

@@ -269,6 +269,59 @@ def test_it_runs_a_fixed_number_of_queries(client, db, django_assert_max_num_que
         assert len(titles(response)) == 20
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("company=Amazon", ["Amazon Rekognition sold to police"]),
+        (
+            "company=++microsoft+",
+            ["Chatbot spreads election falsehoods", "Microsoft face API and police"],
+        ),
+        ("product=face+api", ["Microsoft face API and police"]),
+        ("organisation=open+mic", ["Amazon Rekognition sold to police"]),
+    ],
+)
+def test_it_takes_a_name_as_well_as_a_slug(client, world, query, expected):
+    response = client.get(f"{URL}?{query}")
+    assert titles(response) == expected
+    assert notices(response) == []
+
+
+def test_it_asks_for_the_slug_when_a_name_is_shared(client, world):
+    world.chatbot.companies.add(f.CompanyFactory(name="amazon", slug="amazon-2"))
+    response = client.get(f"{URL}?company=amazon")  # a slug wins over a name
+    assert titles(response) == ["Amazon Rekognition sold to police"]
+    response = client.get(f"{URL}?company=AMAZON")
+    assert len(titles(response)) == 3
+    assert notices(response) == [
+        "Ignored the company “AMAZON”: more than one company has that name. "
+        "Type its slug instead (the last part of the address of its page)."
+    ]
+
+
+def test_it_suggests_the_most_involved_values_in_a_text_box(client, world, monkeypatch):
+    monkeypatch.setattr("controversies.filters.SUGGESTIONS", 1)
+    html = client.get(URL).content.decode()
+    form = html[html.index('<form id="filter-form"') : html.index("</form>")]
+    # Microsoft is in two controversies, Amazon in one: only Microsoft is suggested.
+    assert '<input type="text" name="company"' in form
+    assert 'list="id_company-suggestions"' in form
+    suggestions = re.search(r'<datalist id="id_company-suggestions">(.*?)</datalist>', form)
+    assert suggestions.group(1) == '<option value="microsoft">Microsoft</option>'
+    # The short lists stay <select>s, with every value.
+    assert re.search(r'<select name="topic"[^>]*>.*>Policing</option>', form)
+
+
+def test_it_escapes_names_in_suggestions_and_options(client, db):
+    evil = "<script>alert(1)</script>"
+    f.ControversyFactory(
+        companies=[f.CompanyFactory(name=evil, slug="evil")], topics=[f.TopicFactory(name=evil)]
+    )
+    html = client.get(URL).content.decode()
+    assert evil not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
 def test_the_filter_is_usable_on_its_own(world):
     """Feeds, exports and the API build the same FilterSet from a query dict."""
     from django.http import QueryDict
@@ -296,7 +349,7 @@ def test_it_updates_the_form_only_when_a_link_changed_the_filters(client, world)
     from_link = client.get(f"{URL}?company=amazon", headers={"HX-Request": "true"})
     html = from_link.content.decode()
     assert '<form id="filter-form" method="get" action="/controversies/" hx-swap-oob="true"' in html
-    assert '<option value="amazon" selected>Amazon</option>' in html
+    assert 'name="company" value="amazon"' in html
 
     from_form = client.get(
         f"{URL}?company=amazon", headers={"HX-Request": "true", "HX-Trigger": "filter-form"}
@@ -314,8 +367,9 @@ def test_it_serves_facet_counts_from_redis_until_data_changes(
     from django.core.cache import caches
 
     assert "redis" in type(caches["default"]).__module__.lower()
-    # Now only the count, the page and its three prefetches hit the database.
-    with django_assert_num_queries(5):
+    # Now only the page and its three prefetches hit the database (the count comes from
+    # the cached facets).
+    with django_assert_num_queries(4):
         client.get(f"{URL}?company=microsoft")
     before = facets.generation()
     f.TopicFactory(name="Labour", slug="labour").controversies.add(world.chatbot)

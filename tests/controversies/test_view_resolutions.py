@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -200,3 +201,38 @@ def test_it_leaves_out_a_missing_item_number(client):
     assert ">Audit the product</a>" in client.get(LIST).content.decode()
     detail = client.get(reverse(DETAIL, args=[resolution.slug])).content.decode()
     assert "item  ·" not in detail and "Item :" not in detail
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"company": "AMAZON"}, {"ban", "study", "audit_2021"}),
+        ({"proponent": "Harrington Investments"}, {"study", "audit_2021"}),
+        ({"proponent": " open mic "}, {"ban"}),
+    ],
+)
+def test_it_takes_a_name_as_well_as_a_slug(client, params, expected):
+    case = build_case()
+    response = client.get(LIST, params)
+    assert set(_titles(response)) == {getattr(case, name).title for name in expected}
+    assert not response.context["table"].messages
+
+
+def test_it_shows_long_lists_as_text_boxes_with_suggestions(client):
+    build_case()
+    html = client.get(LIST).content.decode()
+    assert '<input type="text" name="proponent"' in html
+    assert 'list="id_proponent-suggestions"' in html
+    assert '<option value="harrington">Harrington Investments</option>' in html
+    assert '<label for="id_company">Company' in html
+    assert re.search(r'<select name="year"[^>]*><option value="" selected>Any year</option>', html)
+
+
+def test_it_caches_the_filter_options_until_a_resolution_changes(client, django_assert_num_queries):
+    case = build_case()
+    client.get(LIST)
+    with django_assert_num_queries(3):  # the count, the page and its topics
+        client.get(LIST)
+    newcomer = f.InvestorFactory(name="Newcomer Fund", slug="newcomer")
+    case.ban.co_filers.add(newcomer)
+    assert set(_titles(client.get(LIST, {"proponent": "newcomer"}))) == {case.ban.title}
