@@ -15,7 +15,9 @@ Privacy: a request that carries a session or messages cookie, credentials, or is
 or HEAD never reads or fills the cache. A response is stored only when it cannot be
 specific to its visitor: status 200, no cookie set, no CSRF token or CSP nonce used, no
 message shown, no ``Vary`` other than the headers the key already includes, not marked
-private or no-store.
+private or no-store. A page that varies on Cookie (its view looked at ``request.user``)
+is stored only when rendered for a request without any cookie, and served only to such
+requests.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, has_vary_header
 
 GENERATION_KEY = "pagecache:generation"
-# Request headers that change what a view renders (HTMX partials); each is part of the key.
-KEY_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target", "HX-Trigger")
+# Request headers that change what a view renders (HTMX partials, CORS headers on the API);
+# each is part of the key.
+KEY_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target", "HX-Trigger", "Origin")
 _KEYED = frozenset(h.lower() for h in KEY_HEADERS)
 # Apps whose rows the public pages show: a write to any of their models is a new generation.
 CURATED_APPS = frozenset({"controversies"})
@@ -100,7 +103,17 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     if cache_control & {"private", "no-store", "no-cache"}:
         return False
     vary = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h.strip()}
-    return not has_vary_header(response, "Cookie") and vary <= _KEYED
+    # A view that looks at request.user varies on Cookie; rendered for a request without
+    # any cookie, it is the page every cookie-less visitor gets (see _serves).
+    if "cookie" in vary and request.COOKIES:
+        return False
+    return vary - {"cookie"} <= _KEYED
+
+
+def _serves(entry_response: HttpResponse, request: HttpRequest) -> bool:
+    """A stored page that varies on Cookie was rendered without cookies; it is served
+    only to requests that carry none either."""
+    return not (request.COOKIES and has_vary_header(entry_response, "Cookie"))
 
 
 class PageCacheMiddleware:
@@ -130,7 +143,7 @@ class PageCacheMiddleware:
         found = cache.get_many([key, GENERATION_KEY])
         current = found.get(GENERATION_KEY) or generation()
         entry = found.get(key)
-        if entry is not None and entry[0] == current:
+        if entry is not None and entry[0] == current and _serves(entry[1], request):
             response = entry[1]
             response["X-Page-Cache"] = "hit"
             return response

@@ -222,8 +222,9 @@ LOGGING = build_logging(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"
 # Whole public pages for anonymous visitors (config/page_cache.py): seconds a page may be
 # served from the cache; a curated edit refreshes it at once. 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-# URL namespaces whose GET pages are cached (the API and feeds are not).
-PAGE_CACHE_NAMESPACES = ["controversies"]
+# URL namespaces whose GET responses are cached: the public pages and the JSON API (its
+# rate limit still counts every request: it runs before the cache is looked up).
+PAGE_CACHE_NAMESPACES = ["controversies", "api"]
 
 # --- Production hardening ----------------------------------------------------------------
 # Defaults suit development and tests over plain HTTP; README "Operations" lists the

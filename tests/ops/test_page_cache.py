@@ -3,7 +3,10 @@ nothing per-visitor is ever stored, and a curated edit shows on the next request
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from config import page_cache
@@ -114,6 +117,24 @@ def test_a_signed_in_curator_never_reads_or_fills_the_cache(client, controversy)
     assert "X-Page-Cache" not in anonymous
 
 
+def test_a_page_that_looks_at_the_user_is_shared_only_by_cookieless_visitors(controversy):
+    # The timeline links its history for staff: the view reads request.user.
+    url = controversy.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+
+    curator = Client()
+    curator.force_login(f.CuratorFactory())
+    assert "/history/" in curator.get(url).content.decode()
+    assert "/history/" not in Client().get(url).content.decode()
+
+    with_a_cookie = Client()
+    with_a_cookie.cookies["csrftoken"] = "x" * 32
+    response = with_a_cookie.get(url)
+    assert "X-Page-Cache" not in response
+    assert Client().get(url)["X-Page-Cache"] == "hit"  # and it did not replace the entry
+
+
 def test_it_never_stores_a_page_with_a_csrf_token(client):
     first = Client().get("/probe/form/")
     second = Client().get("/probe/form/")
@@ -160,6 +181,17 @@ def test_zero_seconds_turns_it_off(client, controversy, settings):
     assert "X-Page-Cache" not in client.get(LIST)
 
 
-def test_the_api_is_not_cached(client, controversy):
-    client.get("/api/controversies")
-    assert "X-Page-Cache" not in client.get("/api/controversies")
+def test_the_api_is_cached_and_still_rate_limited(client, controversy, settings):
+    settings.PAGE_CACHE_NAMESPACES = ["api"]
+    settings.API_RATE_LIMIT = "2/m"
+    window = int(time.time() // 60)  # counters from an earlier run of this test
+    cache.delete_many([f"ratelimit:192.0.2.7:60:{w}" for w in (window, window + 1)])
+    first = client.get("/api/controversies", REMOTE_ADDR="192.0.2.7")
+    assert first.status_code == 200
+    assert client.get("/api/controversies", REMOTE_ADDR="192.0.2.7")["X-Page-Cache"] == "hit"
+    assert client.get("/api/controversies", REMOTE_ADDR="192.0.2.7").status_code == 429
+
+
+def test_the_feeds_are_not_cached(client, controversy):
+    client.get("/feeds/events/")
+    assert "X-Page-Cache" not in client.get("/feeds/events/")
