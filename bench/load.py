@@ -1,7 +1,9 @@
 """Throughput under gunicorn with wrk at 16 connections, and a gunicorn worker's memory.
 
 Every page, the floor included, is loaded the same way in the same run, so each page's
-requests per second can be read as a fraction of what the stack itself allows.
+requests per second can be read as a fraction of what the stack itself allows. The
+server runs with the production settings, the whole-page cache included (wrk sends no
+cookies, so it is an anonymous visitor); bench/pages.py measures rendering without it.
 """
 
 from __future__ import annotations

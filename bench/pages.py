@@ -2,7 +2,10 @@
 
 Run as a child process (``python -m bench.pages OUT.json``) with DATABASE_URL pointing at a
 seeded database and DJANGO_SETTINGS_MODULE=bench.settings. Requests go through the whole
-middleware stack with Django's test Client; nothing is mocked.
+middleware stack with Django's test Client; nothing is mocked. The whole-page cache
+(config/page_cache.py) is turned off here: these numbers are the cost of rendering each
+page, which every cache miss, every curated edit and every signed-in curator pays.
+Throughput under load (bench/load.py) runs with the cache as configured.
 """
 
 from __future__ import annotations
@@ -105,6 +108,13 @@ MIN_SAMPLES = 5
 
 
 def measure(pages: list[Page], *, requests: int = 30, warmup: int = 3) -> list[PageResult]:
+    from django.test.utils import override_settings
+
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        return _measure(pages, requests=requests, warmup=warmup)
+
+
+def _measure(pages: list[Page], *, requests: int, warmup: int) -> list[PageResult]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

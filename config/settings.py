@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ingestion",
     "csp",
     "axes",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "config.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, CSRF and messages middleware, whose cookies and Vary it checks.
+    "config.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -215,6 +218,13 @@ INGESTION_CA_BUNDLE = env_str("INGESTION_CA_BUNDLE")
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING_CONFIG = "config.logs.configure"
 LOGGING = build_logging(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+
+# Whole public pages for anonymous visitors (config/page_cache.py): seconds a page may be
+# served from the cache; a curated edit refreshes it at once. 0 turns the cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# URL namespaces whose GET responses are cached: the public pages and the JSON API (its
+# rate limit still counts every request: it runs before the cache is looked up).
+PAGE_CACHE_NAMESPACES = ["controversies", "api"]
 
 # --- Production hardening ----------------------------------------------------------------
 # Defaults suit development and tests over plain HTTP; README "Operations" lists the

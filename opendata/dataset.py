@@ -276,6 +276,14 @@ their addresses, titles and short notes.
 """
 
 
+def _hash_file(digest: Any, path: Path) -> None:
+    """Feed a file to ``digest`` a piece at a time: at scale a table's file runs to
+    hundreds of megabytes, and reading it whole would hold all of it in memory."""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+
+
 def export_dataset(directory: Path) -> str:
     """Write the release into ``directory`` and return its version."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -285,7 +293,7 @@ def export_dataset(directory: Path) -> str:
             _write_table(table, directory)
     for table in TABLES:
         for suffix in ("csv", "json"):
-            digest.update((directory / f"{table.name}.{suffix}").read_bytes())
+            _hash_file(digest, directory / f"{table.name}.{suffix}")
     version = f"{FORMAT_VERSION}+{digest.hexdigest()[:12]}"
     (directory / "VERSION").write_text(version + "\n", encoding="utf-8")
     (directory / "LICENSE").write_text(LICENSE_TEXT, encoding="utf-8")

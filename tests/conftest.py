@@ -65,3 +65,11 @@ def _fresh_facet_cache() -> None:
     from controversies import facets
 
     facets.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> None:
+    """So do cached pages, when a run turns the page cache on (PAGE_CACHE_SECONDS)."""
+    from config import page_cache
+
+    page_cache.invalidate()

@@ -1,0 +1,151 @@
+"""A whole-page cache for anonymous visitors of the public pages.
+
+Rendering a page with the base template costs several milliseconds even when its queries
+are fast; a visitor without a session gets the same bytes as every other such visitor, so
+those responses are kept in the cache for ``PAGE_CACHE_SECONDS`` (0 turns the cache off).
+
+Freshness: every entry records the generation it was rendered under, and any write to a
+curated model (the ``controversies`` app, sources and votes included) starts a new
+generation, so an edit in the admin shows on the next request. The facet cache's own
+generation (``controversies.facets``) is not enough here: it deliberately ignores sources
+and votes, which pages show. The time limit bounds how stale anything else can be (counts
+that ingestion changes, "n days ago").
+
+Privacy: a request that carries a session or messages cookie, credentials, or is not a GET
+or HEAD never reads or fills the cache. A response is stored only when it cannot be
+specific to its visitor: status 200, no cookie set, no CSRF token or CSP nonce used, no
+message shown, no ``Vary`` other than the headers the key already includes, not marked
+private or no-store. A page that varies on Cookie (its view looked at ``request.user``)
+is stored only when rendered for a request without any cookie, and served only to such
+requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import cc_delim_re, has_vary_header
+
+GENERATION_KEY = "pagecache:generation"
+# Request headers that change what a view renders (HTMX partials, CORS headers on the API);
+# each is part of the key.
+KEY_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target", "HX-Trigger", "Origin")
+_KEYED = frozenset(h.lower() for h in KEY_HEADERS)
+# Apps whose rows the public pages show: a write to any of their models is a new generation.
+CURATED_APPS = frozenset({"controversies"})
+
+
+def generation() -> int:
+    """The current generation; a missing key (evicted, new cache) starts from the clock so
+    entries stored under an earlier one can never match again."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        current = cache.get(GENERATION_KEY)
+    return current
+
+
+def invalidate() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _on_write(sender: type, **kwargs: object) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and meta.app_label in CURATED_APPS:
+        invalidate()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_write, dispatch_uid=f"config.page_cache.{signal}")
+
+
+def _cache_key(request: HttpRequest) -> str:
+    # Parameters in a canonical order (values of one name keep theirs: order can matter).
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    headers = "\n".join(request.headers.get(name, "") for name in KEY_HEADERS)
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}\n{headers}"
+    return "pagecache:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _may_use_cache(request: HttpRequest) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "Authorization" not in request.headers
+        and request.resolver_match is not None
+        and request.resolver_match.namespace in settings.PAGE_CACHE_NAMESPACES
+    )
+
+
+def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    if getattr(request, "_csp_nonce", None):  # a nonce must differ on every response
+        return False
+    storage = messages.get_messages(request)  # a plain list without the messages app
+    if getattr(storage, "used", False) or len(storage):
+        return False
+    cache_control = set(cc_delim_re.split(response.get("Cache-Control", "").lower()))
+    if cache_control & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h.strip()}
+    # A view that looks at request.user varies on Cookie; rendered for a request without
+    # any cookie, it is the page every cookie-less visitor gets (see _serves).
+    if "cookie" in vary and request.COOKIES:
+        return False
+    return vary - {"cookie"} <= _KEYED
+
+
+def _serves(entry_response: HttpResponse, request: HttpRequest) -> bool:
+    """A stored page that varies on Cookie was rendered without cookies; it is served
+    only to requests that carry none either."""
+    return not (request.COOKIES and has_vary_header(entry_response, "Cookie"))
+
+
+class PageCacheMiddleware:
+    """Place before SessionMiddleware: it must see the Set-Cookie and ``Vary: Cookie`` that
+    the session, CSRF and messages middleware add. The lookup happens in ``process_view``,
+    once the URL is resolved, so only the namespaces in ``PAGE_CACHE_NAMESPACES`` pay for
+    it and every middleware's request checks (rate limits, hosts) have already run."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        pending = getattr(request, "_page_cache_pending", None)
+        if pending and _is_shareable(request, response):
+            key, current = pending
+            cache.set(key, (current, response), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
+        if not _may_use_cache(request):
+            return None
+        key = _cache_key(request)
+        # One round trip for the entry and the generation it must match.
+        found = cache.get_many([key, GENERATION_KEY])
+        current = found.get(GENERATION_KEY) or generation()
+        entry = found.get(key)
+        if entry is not None and entry[0] == current and _serves(entry[1], request):
+            response = entry[1]
+            response["X-Page-Cache"] = "hit"
+            return response
+        request._page_cache_pending = (key, current)  # type: ignore[attr-defined]
+        return None
