@@ -91,13 +91,13 @@ def controversy_campaigns(controversy: Controversy) -> QuerySet[Campaign]:
 
 def controversy_coalitions(controversy: Controversy) -> QuerySet[Coalition]:
     """Coalitions that signed one of its events or organised one of its campaigns."""
-    return (
-        Coalition.objects.filter(
-            Q(actions__controversy=controversy) | Q(campaigns__controversies=controversy)
-        )
-        .distinct()
-        .order_by("name")
-    )
+    # Subqueries rather than joins: no DISTINCT over every coalition-event-campaign row.
+    signed = Coalition.actions.through.objects.filter(event__controversy=controversy)
+    organised = Campaign.objects.filter(controversies=controversy)
+    return Coalition.objects.filter(
+        Q(pk__in=signed.values("coalition_id"))
+        | Q(pk__in=organised.values("organising_coalition_id"))
+    ).order_by("name")
 
 
 def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderResolution]:
