@@ -192,7 +192,7 @@ def organization_page(slug: str) -> OrganizationPage:
     involvement = _involvement(org)
     answers = involvement.answers
     for controversy in controversies:
-        answer = answers.get(controversy.pk)  # missing if added since it was cached
+        answer = answers.get(controversy.pk)  # None if added between the two reads
         controversy.first_event_on = answer.asked_on if answer else None
         controversy.first_response_on = answer.answered_on if answer else None
     acted_in = _in_order(Controversy.objects.all(), involvement.acted_in)
