@@ -94,7 +94,9 @@ def _controversy_answers(org: Organization) -> dict[int, ControversyAnswer]:
     (first events; answers), so the scorecard covers every controversy while the page
     lists only some."""
     aimed = Controversy.objects.filter(companies=org)
-    first_events = aimed.order_by().values_list("pk").annotate(Min("events__occurred_on"))
+    first_events = list(aimed.order_by().values_list("pk").annotate(Min("events__occurred_on")))
+    if not first_events:
+        return {}  # nothing aimed at it (an advocacy group, an investor): nothing to answer
     # The "is it its answer" test goes in WHERE, evaluated once per event, rather than
     # in each aggregate's FILTER.
     answered = (
@@ -123,52 +125,57 @@ def _controversy_answers(org: Organization) -> dict[int, ControversyAnswer]:
 @dataclass(frozen=True)
 class Involvement:
     """What reading every event an organisation is involved in yields: its answers to
-    the controversies aimed at it, and the ids of the controversies it acted in and of
-    its policy changes (newest first, capped)."""
+    the controversies aimed at it, the controversies it acted in and its policy changes
+    (newest first, capped)."""
 
     answers: dict[int, ControversyAnswer]
-    acted_in: list[int]
-    policy_changes: list[int]
+    acted_in: list[Controversy]
+    policy_changes: list[Event]
 
 
 def _involvement(org: Organization) -> Involvement:
     """Cached under facets.generation(), which every edit of a controversy, its companies,
     an event or an event's actors bumps, so an edit shows at once. Stored as plain
-    values (never model rows), so a deploy that changes a model cannot read stale rows."""
+    values and ids (never model rows), so a deploy that changes a model cannot read
+    stale rows: warm, it costs the two queries that load the rows by id; cold, two more.
+    """
     key = f"org-involvement:{facets.generation()}:{org.pk}"
+    acted_rows = Controversy.objects.all()
+    policy_rows = Event.objects.select_related("controversy")
     cached = cache.get(key)
     if cached is not None:
         answers, acted_in, policy_changes = cached
         return Involvement(
             {pk: ControversyAnswer(*values) for pk, values in answers},
-            acted_in,
-            policy_changes,
+            _in_order(acted_rows, acted_in),
+            _in_order(policy_rows, policy_changes),
         )
     # Controversies it took part in without being their target (an advocacy group's
     # work). NULLS LAST (every row here has events, so no date is null) keeps PostgreSQL
     # from walking the whole activity index hoping to find the rows early: for a
     # company that acts mostly in its own controversies there are none to find.
     acted = Event.objects.filter(event_actors__organization=org).values("controversy_id")
-    acted_in = list(
-        Controversy.objects.filter(pk__in=acted)
-        .exclude(companies=org)
-        .order_by(F("last_event_on").desc(nulls_last=True), "title")
-        .values_list("pk", flat=True)[:LIST_CAP]
+    involvement = Involvement(
+        answers=_controversy_answers(org),
+        acted_in=list(
+            acted_rows.filter(pk__in=acted)
+            .exclude(companies=org)
+            .order_by(F("last_event_on").desc(nulls_last=True), "title")[:LIST_CAP]
+        ),
+        policy_changes=list(
+            policy_rows.filter(
+                _answered_by(org),
+                controversy__in=Controversy.objects.filter(companies=org).values("pk"),
+                kind=Event.Kind.POLICY_CHANGE,
+            ).order_by("-occurred_on", "-id")[:LIST_CAP]
+        ),
     )
-    policy_changes = list(
-        Event.objects.filter(
-            _answered_by(org),
-            controversy__in=Controversy.objects.filter(companies=org).values("pk"),
-            kind=Event.Kind.POLICY_CHANGE,
-        )
-        .order_by("-occurred_on", "-id")
-        .values_list("pk", flat=True)[:LIST_CAP]
-    )
-    involvement = Involvement(_controversy_answers(org), acted_in, policy_changes)
     answers = [
         (pk, (a.asked_on, a.answered_on, a.declined, a.policy_changes))
         for pk, a in involvement.answers.items()
     ]
+    acted_in = [c.pk for c in involvement.acted_in]
+    policy_changes = [e.pk for e in involvement.policy_changes]
     cache.set(key, (answers, acted_in, policy_changes), INVOLVEMENT_CACHE_SECONDS)
     return involvement
 
@@ -180,7 +187,7 @@ def _in_order(queryset: QuerySet, pks: list[int]) -> list:
 
 
 def organization_page(slug: str) -> OrganizationPage:
-    """Everything on an organisation's page (a company's page too): 11 queries, and 4
+    """Everything on an organisation's page (a company's page too): 11 queries, and 2
     more to read its involvement when the cache is cold."""
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
@@ -195,7 +202,6 @@ def organization_page(slug: str) -> OrganizationPage:
         answer = answers.get(controversy.pk)  # None if added between the two reads
         controversy.first_event_on = answer.asked_on if answer else None
         controversy.first_response_on = answer.answered_on if answer else None
-    acted_in = _in_order(Controversy.objects.all(), involvement.acted_in)
     events = list(
         EventActor.objects.filter(organization=org)
         .select_related("event__controversy")
@@ -252,9 +258,6 @@ def organization_page(slug: str) -> OrganizationPage:
         .select_related("resolution__meeting__company", "resolution__vote")
         .order_by("-resolution__meeting__held_on", "resolution__item_number")[:LIST_CAP]
     )
-    policy_changes = _in_order(
-        Event.objects.select_related("controversy"), involvement.policy_changes
-    )
     latest_status = DemandStatus.objects.filter(demand=OuterRef("pk")).order_by("-on", "-id")
     demands = list(
         Demand.objects.filter(campaign__targets=org)
@@ -291,7 +294,7 @@ def organization_page(slug: str) -> OrganizationPage:
         organization=org,
         controversies=controversies,
         controversies_total=len(answers),
-        acted_in=acted_in,
+        acted_in=involvement.acted_in,
         events=events,
         products=products,
         campaigns=campaigns,
@@ -299,7 +302,7 @@ def organization_page(slug: str) -> OrganizationPage:
         resolutions_at_meetings=at_meetings,
         resolutions_filed=filed,
         advice=advice,
-        policy_changes=policy_changes,
+        policy_changes=involvement.policy_changes,
         scorecard=scorecard,
         chart=chart,
     )
