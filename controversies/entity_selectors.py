@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from controversies import facets
 from controversies.models import (
     Campaign,
     Coalition,
@@ -36,6 +38,7 @@ from controversies.scorecard import (
 from controversies.support_chart import SupportChart, SupportPoint, support_chart
 
 LIST_CAP = 50
+INVOLVEMENT_CACHE_SECONDS = 15 * 60
 RESOLUTION_CAP = 200
 EVENT_CAP = 30
 
@@ -50,6 +53,7 @@ def _resolution_rows() -> Any:
 class OrganizationPage:
     organization: Organization
     controversies: list[Controversy]
+    controversies_total: int
     acted_in: list[Controversy]
     events: list[EventActor]
     products: list[Product]
@@ -69,50 +73,149 @@ class OrganizationPage:
         return self.organization.kind == Organization.Kind.COMPANY
 
 
+@dataclass(frozen=True)
+class ControversyAnswer(Answer):
+    """When a controversy aimed at the company began and was first answered by it."""
+
+    declined: int = 0
+    policy_changes: int = 0
+
+
+def _answered_by(org: Organization) -> Q:
+    """Events that are the organisation's answer: a response, policy change or refusal to
+    comment that it took part in, or that names no actor at all (the target's own)."""
+    actors = EventActor.objects.filter(event=OuterRef("pk"))
+    return Q(kind__in=RESPONSE_KINDS) & (Exists(actors.filter(organization=org)) | ~Exists(actors))
+
+
+def _controversy_answers(org: Organization) -> dict[int, ControversyAnswer]:
+    """Every controversy aimed at ``org``: its first event, the organisation's first
+    answer, and how often it declined to comment or changed policy. Two grouped queries
+    (first events; answers), so the scorecard covers every controversy while the page
+    lists only some."""
+    aimed = Controversy.objects.filter(companies=org)
+    first_events = list(aimed.order_by().values_list("pk").annotate(Min("events__occurred_on")))
+    if not first_events:
+        return {}  # nothing aimed at it (an advocacy group, an investor): nothing to answer
+    # The "is it its answer" test goes in WHERE, evaluated once per event, rather than
+    # in each aggregate's FILTER.
+    answered = (
+        Event.objects.filter(_answered_by(org), controversy__in=aimed.values("pk"))
+        .order_by()
+        .values("controversy_id")
+        .annotate(
+            first=Min("occurred_on"),
+            declined=Count("pk", filter=Q(kind=Event.Kind.NO_COMMENT)),
+            policy_changes=Count("pk", filter=Q(kind=Event.Kind.POLICY_CHANGE)),
+        )
+    )
+    by_controversy = {row["controversy_id"]: row for row in answered}
+    answers = {}
+    for pk, first_event_on in first_events:
+        row = by_controversy.get(pk, {})
+        answers[pk] = ControversyAnswer(
+            first_event_on,
+            row.get("first"),
+            declined=row.get("declined", 0),
+            policy_changes=row.get("policy_changes", 0),
+        )
+    return answers
+
+
+@dataclass(frozen=True)
+class Involvement:
+    """What reading every event an organisation is involved in yields: its answers to
+    the controversies aimed at it, the controversies it acted in and its policy changes
+    (newest first, capped)."""
+
+    answers: dict[int, ControversyAnswer]
+    acted_in: list[Controversy]
+    policy_changes: list[Event]
+
+
+def _involvement(org: Organization) -> Involvement:
+    """Cached under facets.generation(), which every edit of a controversy, its companies,
+    an event or an event's actors bumps, so an edit shows at once. Stored as plain
+    values and ids (never model rows), so a deploy that changes a model cannot read
+    stale rows: warm, it costs the two queries that load the rows by id; cold, two more.
+    """
+    key = f"org-involvement:{facets.generation()}:{org.pk}"
+    acted_rows = Controversy.objects.all()
+    policy_rows = Event.objects.select_related("controversy")
+    cached = cache.get(key)
+    if cached is not None:
+        answers, acted_in, policy_changes = cached
+        return Involvement(
+            {pk: ControversyAnswer(*values) for pk, values in answers},
+            _in_order(acted_rows, acted_in),
+            _in_order(policy_rows, policy_changes),
+        )
+    # Controversies it took part in without being their target (an advocacy group's
+    # work). NULLS LAST (every row here has events, so no date is null) keeps PostgreSQL
+    # from walking the whole activity index hoping to find the rows early: for a
+    # company that acts mostly in its own controversies there are none to find.
+    acted = Event.objects.filter(event_actors__organization=org).values("controversy_id")
+    involvement = Involvement(
+        answers=_controversy_answers(org),
+        acted_in=list(
+            acted_rows.filter(pk__in=acted)
+            .exclude(companies=org)
+            .order_by(F("last_event_on").desc(nulls_last=True), "title")[:LIST_CAP]
+        ),
+        policy_changes=list(
+            policy_rows.filter(
+                _answered_by(org),
+                controversy__in=Controversy.objects.filter(companies=org).values("pk"),
+                kind=Event.Kind.POLICY_CHANGE,
+            ).order_by("-occurred_on", "-id")[:LIST_CAP]
+        ),
+    )
+    answers = [
+        (pk, (a.asked_on, a.answered_on, a.declined, a.policy_changes))
+        for pk, a in involvement.answers.items()
+    ]
+    acted_in = [c.pk for c in involvement.acted_in]
+    policy_changes = [e.pk for e in involvement.policy_changes]
+    cache.set(key, (answers, acted_in, policy_changes), INVOLVEMENT_CACHE_SECONDS)
+    return involvement
+
+
+def _in_order(queryset: QuerySet, pks: list[int]) -> list:
+    """The rows with these primary keys, in the order given (no query for none)."""
+    rows = queryset.in_bulk(pks) if pks else {}
+    return [rows[pk] for pk in pks if pk in rows]
+
+
 def organization_page(slug: str) -> OrganizationPage:
-    """Everything on an organisation's page (a company's page too): 11 queries."""
+    """Everything on an organisation's page (a company's page too): 11 queries, and 2
+    more to read its involvement when the cache is cold."""
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
-    response_filter = Q(events__kind__in=RESPONSE_KINDS) & (
-        Q(events__event_actors__organization=org) | Q(events__event_actors__isnull=True)
-    )
-    # Controversies aimed at it, each with the date it was first raised and first answered.
+    # Controversies aimed at it: the most recently active, each with when it began and
+    # was first answered (from the answers over every one of them, below).
     controversies = list(
-        Controversy.objects.filter(companies=org)
-        .annotate(
-            first_event_on=Min("events__occurred_on"),
-            first_response_on=Min("events__occurred_on", filter=response_filter),
-            declined_count=Count(
-                "events",
-                filter=response_filter & Q(events__kind=Event.Kind.NO_COMMENT),
-                distinct=True,
-            ),
-            policy_change_count=Count(
-                "events",
-                filter=response_filter & Q(events__kind=Event.Kind.POLICY_CHANGE),
-                distinct=True,
-            ),
-        )
-        .order_by("-last_event_on", "title")
+        Controversy.objects.filter(companies=org).order_by("-last_event_on", "title")[:LIST_CAP]
     )
-    # Controversies it took part in without being their target (an advocacy group's work).
-    acted_in = list(
-        Controversy.objects.filter(events__event_actors__organization=org)
-        .exclude(companies=org)
-        .distinct()
-        .order_by("-last_event_on", "title")[:LIST_CAP]
-    )
+    involvement = _involvement(org)
+    answers = involvement.answers
+    for controversy in controversies:
+        answer = answers.get(controversy.pk)  # None if added between the two reads
+        controversy.first_event_on = answer.asked_on if answer else None
+        controversy.first_response_on = answer.answered_on if answer else None
     events = list(
         EventActor.objects.filter(organization=org)
         .select_related("event__controversy")
         .order_by("-event__occurred_on", "-event_id")[:EVENT_CAP]
     )
     products = list(org.products.order_by("name")[:LIST_CAP])
+    # Subqueries rather than joins, so no DISTINCT over every campaign row is needed.
+    targeted = Campaign.targets.through.objects.filter(organization=org)
+    organised = Campaign.organisers.through.objects.filter(organization=org)
     campaigns = list(
         Campaign.objects.filter(
-            Q(targets=org)
-            | Q(organisers=org)
-            | Q(organising_coalition__memberships__organization=org)
+            Q(pk__in=targeted.values("campaign_id"))
+            | Q(pk__in=organised.values("campaign_id"))
+            | Q(organising_coalition__in=org.coalition_memberships.values("coalition_id"))
         )
         .annotate(
             aimed_at=Exists(
@@ -122,7 +225,6 @@ def organization_page(slug: str) -> OrganizationPage:
             )
         )
         .select_related("organising_coalition")
-        .distinct()
         .order_by("-started_on", "name")[:LIST_CAP]
     )
     memberships = list(
@@ -156,16 +258,6 @@ def organization_page(slug: str) -> OrganizationPage:
         .select_related("resolution__meeting__company", "resolution__vote")
         .order_by("-resolution__meeting__held_on", "resolution__item_number")[:LIST_CAP]
     )
-    policy_changes = list(
-        Event.objects.filter(
-            Q(event_actors__organization=org) | Q(event_actors__isnull=True),
-            controversy__companies=org,
-            kind=Event.Kind.POLICY_CHANGE,
-        )
-        .select_related("controversy")
-        .distinct()
-        .order_by("-occurred_on", "-id")[:LIST_CAP]
-    )
     latest_status = DemandStatus.objects.filter(demand=OuterRef("pk")).order_by("-on", "-id")
     demands = list(
         Demand.objects.filter(campaign__targets=org)
@@ -177,14 +269,14 @@ def organization_page(slug: str) -> OrganizationPage:
         .values("id", "made_on", "answered_on", "campaign__started_on", "latest")
     )
     scorecard = scorecard_build(
-        controversy_answers=[Answer(c.first_event_on, c.first_response_on) for c in controversies],
+        controversy_answers=list(answers.values()),
         demand_answers=[
             Answer(d["made_on"] or d["campaign__started_on"], d["answered_on"]) for d in demands
         ],
         demand_latest_statuses=[d["latest"] for d in demands],
         # Counted over every controversy; the list on the page is capped.
-        policy_changes=sum(c.policy_change_count for c in controversies),
-        declined_to_comment=sum(c.declined_count for c in controversies),
+        policy_changes=sum(a.policy_changes for a in answers.values()),
+        declined_to_comment=sum(a.declined for a in answers.values()),
     )
     chart = support_chart(
         [
@@ -200,8 +292,9 @@ def organization_page(slug: str) -> OrganizationPage:
     )
     return OrganizationPage(
         organization=org,
-        controversies=controversies[:LIST_CAP],
-        acted_in=acted_in,
+        controversies=controversies,
+        controversies_total=len(answers),
+        acted_in=involvement.acted_in,
         events=events,
         products=products,
         campaigns=campaigns,
@@ -209,7 +302,7 @@ def organization_page(slug: str) -> OrganizationPage:
         resolutions_at_meetings=at_meetings,
         resolutions_filed=filed,
         advice=advice,
-        policy_changes=policy_changes,
+        policy_changes=involvement.policy_changes,
         scorecard=scorecard,
         chart=chart,
     )

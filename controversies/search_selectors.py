@@ -181,11 +181,24 @@ def _ranked(
 
 def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
     """Organisations and products: full-text on name, aliases and description, plus
-    trigram similarity on the name so "Rekognitoin" still finds Rekognition."""
+    trigram similarity on the name so "Rekognitoin" still finds Rekognition.
+
+    Each way of matching is its own subquery, so each reads its own index (full text:
+    the GIN index over the vector; trigrams: the trigram index). OR-ing them in one
+    WHERE made PostgreSQL parse every row's text instead. As for the other kinds, only
+    CANDIDATES full-text matches are ranked (a word such as "AI" is in every name).
+    """
     vector = _vector(*VECTORS[key])
-    return (
+    full_text = (
         model.objects.annotate(document=vector)
-        .filter(Q(document=query) | Q(name__trigram_similar=text) | Q(name__icontains=text))
+        .filter(document=query)
+        .order_by("pk")
+        .values("pk")[:CANDIDATES]
+    )
+    similar = model.objects.filter(name__trigram_similar=text).order_by().values("pk")
+    exact = model.objects.filter(_exact_name_filter(text)).order_by().values("pk")
+    return (
+        model.objects.filter(Q(pk__in=full_text) | Q(pk__in=similar) | Q(pk__in=exact))
         .annotate(
             exact=_exact_name(text),
             score=Greatest(TrigramSimilarity("name", text), SearchRank(vector, query)),
@@ -196,12 +209,17 @@ def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
     )
 
 
+def _exact_name_filter(text: str) -> Q:
+    """The query is the name or one of the aliases (one per line)."""
+    alias = r"(^|\n)\s*" + re.escape(text) + r"\s*(\n|$)"
+    return Q(name__iexact=text) | Q(aliases__iregex=alias)
+
+
 def _exact_name(text: str) -> Case:
     """1 when the query is the name or one of the aliases (one per line), so "ACLU" puts
     the American Civil Liberties Union above "ACLU of California"."""
-    alias = r"(^|\n)\s*" + re.escape(text) + r"\s*(\n|$)"
     return Case(
-        When(Q(name__iexact=text) | Q(aliases__iregex=alias), then=Value(1)),
+        When(_exact_name_filter(text), then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )

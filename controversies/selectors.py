@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
+from controversies import facets
 from controversies.models import (
     Campaign,
     Coalition,
@@ -91,13 +93,13 @@ def controversy_campaigns(controversy: Controversy) -> QuerySet[Campaign]:
 
 def controversy_coalitions(controversy: Controversy) -> QuerySet[Coalition]:
     """Coalitions that signed one of its events or organised one of its campaigns."""
-    return (
-        Coalition.objects.filter(
-            Q(actions__controversy=controversy) | Q(campaigns__controversies=controversy)
-        )
-        .distinct()
-        .order_by("name")
-    )
+    # Subqueries rather than joins: no DISTINCT over every coalition-event-campaign row.
+    signed = Coalition.actions.through.objects.filter(event__controversy=controversy)
+    organised = Campaign.objects.filter(controversies=controversy)
+    return Coalition.objects.filter(
+        Q(pk__in=signed.values("coalition_id"))
+        | Q(pk__in=organised.values("organising_coalition_id"))
+    ).order_by("name")
 
 
 def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderResolution]:
@@ -166,11 +168,11 @@ def latest_events(*, limit: int = 8) -> list[Event]:
 def most_active_controversies(*, until: dt.date, days: int = 365, limit: int = 6) -> list:
     """Controversies with the most events in the ``days`` before ``until``."""
     since = until - dt.timedelta(days=days)
+    # Filtering the join (not Count(filter=...)) lets the database read only the window's
+    # events from the date index instead of joining every event of every controversy.
     return list(
-        Controversy.objects.annotate(
-            recent_events=Count("events", filter=Q(events__occurred_on__gt=since)),
-        )
-        .filter(recent_events__gt=0)
+        Controversy.objects.filter(events__occurred_on__gt=since)
+        .annotate(recent_events=Count("events"))
         .prefetch_related("companies")
         .order_by("-recent_events", F("last_event_on").desc(nulls_last=True), "title")[:limit]
     )
@@ -186,6 +188,44 @@ def events_per_month(*, first: dt.date, last: dt.date) -> dict[dt.date, int]:
         .order_by("month")
     )
     return {_as_date(row["month"]): row["n"] for row in rows}
+
+
+# Counts, the busiest controversies and the monthly chart read every row, so they are
+# cached. Events and controversies bump facets.generation() when edited, which shows
+# those edits at once; sources and resolutions do not, so their counts may lag by
+# HOME_CACHE_SECONDS.
+HOME_CACHE_SECONDS = 5 * 60
+
+
+class HomeFigures(NamedTuple):
+    counts: dict[str, int]
+    month_counts: dict[dt.date, int]
+    active: list[Controversy]
+
+
+def home_figures(*, newest: dt.date, first_month: dt.date) -> HomeFigures:
+    """The home page's aggregates, cached: no query while the cache is warm but the two
+    that load the most active controversies."""
+    key = f"home:{facets.generation()}:{newest.isoformat()}:{first_month.isoformat()}"
+    cached = cache.get(key)
+    if cached is None:
+        active = most_active_controversies(until=newest)
+        cached = {
+            "counts": headline_counts(),
+            "month_counts": events_per_month(first=first_month, last=newest),
+            # Ids, not pickled rows: a deploy that changes the model never reads stale rows.
+            "active": [(c.pk, c.recent_events) for c in active],
+        }
+        cache.set(key, cached, HOME_CACHE_SECONDS)
+    recent = dict(cached["active"])
+    rows = Controversy.objects.filter(pk__in=recent).prefetch_related("companies")
+    by_pk = {c.pk: c for c in rows}
+    active = []
+    for pk in recent:  # dicts keep the ranking order
+        if pk in by_pk:  # deleted since it was cached
+            by_pk[pk].recent_events = recent[pk]
+            active.append(by_pk[pk])
+    return HomeFigures(cached["counts"], cached["month_counts"], active)
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:

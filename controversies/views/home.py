@@ -18,18 +18,15 @@ def home(request: HttpRequest) -> HttpResponse:
     # an old demo data set) still shows the recent shape of the record.
     newest = latest[0].occurred_on if latest else today
     first_month = charts.months_back(newest, CHART_MONTHS)
-    chart = charts.month_chart(
-        selectors.events_per_month(first=first_month, last=newest),
-        first=first_month,
-        last=newest,
-    )
+    figures = selectors.home_figures(newest=newest, first_month=first_month)
+    chart = charts.month_chart(figures.month_counts, first=first_month, last=newest)
     return render(
         request,
         "controversies/home.html",
         {
-            "counts": selectors.headline_counts(),
+            "counts": figures.counts,
             "latest_events": latest,
-            "active": selectors.most_active_controversies(until=newest),
+            "active": figures.active,
             "chart": chart,
             "meetings": selectors.upcoming_meetings(today=today),
             "recent_votes": selectors.recent_votes(),

@@ -67,9 +67,12 @@ def _listing(
     scope: str,
     ordering: tuple[str, ...] = ("id",),
 ) -> dict[str, Any]:
-    filtered = filterset(request.GET, queryset=queryset).qs
+    # Without any of its parameters a filterset filters nothing, so it is not built (the
+    # controversy filter reads every cached facet option to check slugs).
+    if any(name in request.GET for name in filterset.base_filters):
+        queryset = filterset(request.GET, queryset=queryset).qs
     return keyset_page(
-        request, filtered, ordering=ordering, limit=page.limit, cursor=page.cursor, scope=scope
+        request, queryset, ordering=ordering, limit=page.limit, cursor=page.cursor, scope=scope
     )
 
 

@@ -135,6 +135,9 @@ def test_it_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_
     with django_assert_max_num_queries(12):
         response = client.get("/")
     assert response.status_code == 200
+    # The counts, the chart and the ranking are cached: only the lists are read again.
+    with django_assert_max_num_queries(6):
+        assert client.get("/").content == response.content
 
 
 def test_it_shows_a_friendly_page_when_something_breaks(client, world, monkeypatch):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from controversies.models import Event
 from tests import factories as f
 from tests.rekognition import build_case
+from tests.scenarios import add_event
 
 pytestmark = pytest.mark.django_db
 
@@ -143,11 +144,42 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_rows(client, django_asse
         f.ProxyAdviserRecommendationFactory(adviser=case.amazon, resolution=resolution)
         resolution.co_filers.add(case.aclu)
     assert Event.objects.count() > 100
-    with django_assert_max_num_queries(12):
+    # Cold: two more queries read the answers over every controversy, then cached.
+    with django_assert_max_num_queries(13):
         response = client.get(_url("amazon"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "30 broken" in html
     assert '<strong class="figure">31</strong><br>policy changes' in html  # 30 + the case's
+    with django_assert_max_num_queries(11):
+        assert client.get(_url("amazon")).content.decode() == html
     with django_assert_max_num_queries(12):
         assert client.get(_url("aclu")).status_code == 200
+
+
+def test_it_lists_the_latest_controversies_and_links_to_all_of_them(client):
+    company = f.CompanyFactory(slug="acme", name="Acme")
+    for day in range(1, 53):
+        controversy = f.ControversyFactory(title=f"Case {day:02d}")
+        controversy.companies.add(company)
+        add_event(controversy=controversy, occurred_on=dt.date(2020, 1, 1) + dt.timedelta(day))
+    html = client.get(_url("acme")).content.decode()
+    assert "Case 52" in html and "Case 03" in html
+    assert "Case 02" not in html and "Case 01" not in html
+    assert "Showing the 50 most recently active of 52" in html
+    assert '<a href="/controversies/?company=acme">see all 52 controversies' in html
+    # The record still counts every one of them.
+    assert "(0 of 52 controversies and demands)" in html
+
+
+def test_it_shows_an_edit_at_once_despite_the_cached_record(client):
+    company = f.CompanyFactory(slug="acme")
+    controversy = f.ControversyFactory()
+    controversy.companies.add(company)
+    f.EventFactory(controversy=controversy, occurred_on=dt.date(2020, 1, 1), kind="report")
+    assert "no answer recorded" in client.get(_url("acme")).content.decode()
+    f.EventFactory(controversy=controversy, occurred_on=dt.date(2020, 1, 11), kind="no_comment")
+    html = client.get(_url("acme")).content.decode()
+    assert "no answer recorded" not in html
+    assert "declined to comment 1 time" in html
+    assert "10 days" in html

@@ -226,3 +226,18 @@ def test_it_puts_an_exact_name_or_alias_first(client):
     assert set(organizations[1:]) >= {"/organizations/aclu-wa/", "/organizations/aclu-ca/"}
     # Odd characters in the query stay literal inside the alias pattern.
     assert client.get(URL, {"q": r"ACLU\1 (x|y) [z"}).status_code == 200
+
+
+@needs_postgres
+def test_it_ranks_only_candidate_names_yet_keeps_exact_and_similar_names(client, monkeypatch):
+    """GIVEN more organisations match a word than are ranked WHEN searching for it
+    THEN an exact name and a trigram-similar name are still found."""
+    monkeypatch.setattr(search_selectors, "CANDIDATES", 5)
+    for i in range(12):
+        f.OrganizationFactory(name=f"Robotics lab {i}", slug=f"lab-{i}")
+    f.OrganizationFactory(name="Robotics", slug="robotics")
+    organizations = _groups(client.get(URL, {"q": "robotics"}))["organizations"]
+    assert organizations[0] == "/organizations/robotics/"
+    assert len(organizations) <= search_selectors.PER_KIND
+    misspelt = _groups(client.get(URL, {"q": "Robotcs"}))["organizations"]
+    assert "/organizations/robotics/" in misspelt
