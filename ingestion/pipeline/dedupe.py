@@ -94,11 +94,14 @@ class NearDuplicateIndex:
         self._topped_up_at: dt.datetime | None = None
         self.size = 0
 
-    def _candidates(self):
-        window = timezone.now() - dt.timedelta(days=settings.INGESTION_DEDUPE_WINDOW_DAYS)
-        return Article.objects.filter(minhash__isnull=False, created_at__gte=window).exclude(
+    def _candidates(self, *, windowed: bool = True):
+        rows = Article.objects.filter(minhash__isnull=False).exclude(
             state__in=[ArticleState.DUPLICATE, ArticleState.FAILED]
         )
+        if not windowed:
+            return rows
+        window = timezone.now() - dt.timedelta(days=settings.INGESTION_DEDUPE_WINDOW_DAYS)
+        return rows.filter(created_at__gte=window)
 
     def _insert(self, rows) -> None:
         for pk, data in rows:
@@ -118,7 +121,11 @@ class NearDuplicateIndex:
             return
         # Every row updated within the slack comes back at each top-up, most of them
         # already indexed: read their ids, and signatures only for the new ones.
-        recent = self._candidates().filter(updated_at__gte=self._topped_up_at - _TOP_UP_SLACK)
+        # Not limited to the window: with created_at in the query PostgreSQL also reads
+        # the whole window's created_at index (11 ms at a million articles). An old row
+        # updated just now joins the index until the next rebuild.
+        since = self._topped_up_at - _TOP_UP_SLACK
+        recent = self._candidates(windowed=False).filter(updated_at__gte=since)
         new_ids = [pk for pk in recent.values_list("pk", flat=True) if pk not in self._lsh]
         if new_ids:
             self._insert(Article.objects.filter(pk__in=new_ids).values_list("pk", "minhash"))
