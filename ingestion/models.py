@@ -145,9 +145,13 @@ class Article(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The sweeper: articles in an intermediate state, oldest update first.
             models.Index(fields=["state", "updated_at"], name="article_state_idx"),
             models.Index(fields=["state", "-relevance"], name="article_review_idx"),
             models.Index(fields=["created_at"], name="article_created_idx"),
+            # The near-duplicate index's top-up (rows updated since the last lookup, in
+            # any state): the one above would be scanned whole, state by state.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,12 +10,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState
-from ingestion.pipeline.common import RetryLater, article_fail
-from ingestion.pipeline.matching import article_match, article_rematch
+from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState, Mention, Suggestion
+from ingestion.pipeline.common import RetryLater, article_fail, copy_row
+from ingestion.pipeline.matching import (
+    article_match,
+    article_rematch,
+    current_matcher,
+    mentioned_ids,
+    mentions_record,
+)
 from ingestion.pipeline.poll import (
     article_queue,
     article_submit,
@@ -31,6 +38,7 @@ __all__ = [
     "article_advance",
     "article_fail",
     "article_match",
+    "article_match_and_suggest",
     "article_process",
     "article_queue",
     "article_rematch",
@@ -45,13 +53,43 @@ __all__ = [
 ]
 
 
+def article_match_and_suggest(*, article: Article) -> str:
+    """Extracted (or matched) -> in review: article_match then article_suggest, in one
+    transaction under one row lock, the suggestions taken from the mentions just found."""
+    matcher = current_matcher()
+    with transaction.atomic():
+        # Whether there are mentions or suggestions to replace (a retried article may
+        # have some) comes with the lock, so a new article costs no DELETE lookups.
+        locked = (
+            Article.objects.select_for_update(of=("self",))
+            .filter(pk=article.pk, state__in=[ArticleState.EXTRACTED, ArticleState.MATCHED])
+            .annotate(
+                has_mentions=Exists(Mention.objects.filter(article=OuterRef("pk"))),
+                has_suggestions=Exists(Suggestion.objects.filter(article=OuterRef("pk"))),
+            )
+            .first()
+        )
+        if locked is None:
+            article.refresh_from_db()  # another delivery moved it on
+            return article.state
+        mentioned = None  # already matched: suggest from the stored mentions
+        if locked.state == ArticleState.EXTRACTED:
+            hits = mentions_record(article=locked, matcher=matcher, clear=locked.has_mentions)
+            mentioned = mentioned_ids(hits)
+        suggestions_replace(article=locked, mentioned=mentioned, clear=locked.has_suggestions)
+        locked.state = ArticleState.IN_REVIEW
+        locked.save(update_fields=["relevance", "relevance_terms", "state", "updated_at"])
+    copy_row(locked, to=article)
+    return article.state
+
+
 def article_advance(*, article: Article, final_attempt: bool = True) -> str:
     """Run every remaining step for one article; return the state it ends in."""
     steps = {
         ArticleState.QUEUED: lambda: article_process(article=article, final_attempt=final_attempt),
         ArticleState.FETCHED: lambda: article_process(article=article, final_attempt=final_attempt),
-        ArticleState.EXTRACTED: lambda: article_match(article=article),
-        ArticleState.MATCHED: lambda: article_suggest(article=article),
+        ArticleState.EXTRACTED: lambda: article_match_and_suggest(article=article),
+        ArticleState.MATCHED: lambda: article_match_and_suggest(article=article),
     }
     while article.state in steps:
         before = article.state

@@ -30,6 +30,13 @@ def lock_article(article_id: int, states: Iterable[str]) -> Article | None:
     return Article.objects.select_for_update().filter(pk=article_id, state__in=list(states)).first()
 
 
+def copy_row(locked: Article, *, to: Article) -> None:
+    """Give the caller's instance every field of ``locked``, a copy read under the row
+    lock and then saved: the same as refresh_from_db, without the query."""
+    for field in Article._meta.concrete_fields:
+        setattr(to, field.attname, getattr(locked, field.attname))
+
+
 def article_fail(*, article: Article, reason: str, from_states: Iterable[str]) -> bool:
     """Record a failure with its reason, unless the article already moved on."""
     reason = (reason or "Unknown failure").strip()[:MAX_REASON_LENGTH]

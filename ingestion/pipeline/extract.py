@@ -7,7 +7,6 @@ Dates are taken in order of trust: a JSON-LD ``datePublished``, an OpenGraph
 from __future__ import annotations
 
 import codecs
-import copy
 import datetime as dt
 import json
 import re
@@ -130,12 +129,30 @@ def _json_ld_article(tree: lxml.html.HtmlElement) -> dict:
     return {}
 
 
-def _meta(tree: lxml.html.HtmlElement, *names: str) -> str:
+MetaTags = dict[tuple[str, str], str]
+
+
+def _meta_tags(tree: lxml.html.HtmlElement) -> MetaTags:
+    """The first content of each <meta property=...> and <meta name=...>, in one walk
+    over the page (a lookup per tag would walk a large page once each)."""
+    tags: MetaTags = {}
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name"):
+            key = meta.get(attr)
+            if key is not None:
+                tags.setdefault((attr, key), content)
+    return tags
+
+
+def _meta(tags: MetaTags, *names: str) -> str:
     for name in names:
         for attr in ("property", "name"):
-            values = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-            if values and values[0].strip():
-                return values[0].strip()
+            value = tags.get((attr, name), "").strip()
+            if value:
+                return value
     return ""
 
 
@@ -147,9 +164,12 @@ def _same_site(url: str, reference: str) -> bool:
     return bool(host(url)) and host(url) == host(reference)
 
 
-def declared_canonical(tree: lxml.html.HtmlElement, *, page_url: str) -> str:
+def declared_canonical(
+    tree: lxml.html.HtmlElement, *, page_url: str, tags: MetaTags | None = None
+) -> str:
     """The page's own rel=canonical or og:url, if it stays on the same site."""
-    candidates = tree.xpath('//link[@rel="canonical"]/@href') + [_meta(tree, "og:url")]
+    og_url = _meta(_meta_tags(tree) if tags is None else tags, "og:url")
+    candidates = tree.xpath('//link[@rel="canonical"]/@href') + [og_url]
     for href in candidates:
         href = (href or "").strip()
         if not href:
@@ -182,16 +202,19 @@ def extract_page(
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"The page is not parseable HTML: {exc}") from None
 
+    # Everything read from the tree is read before trafilatura gets it: it may prune it.
     ld = _json_ld_article(tree)
+    tags = _meta_tags(tree)
     ld_date = _parse_date(ld.get("datePublished"))
-    og_date = _parse_date(_meta(tree, "article:published_time", "og:published_time"))
-    canonical = declared_canonical(tree, page_url=url)
+    og_date = _parse_date(_meta(tags, "article:published_time", "og:published_time"))
+    canonical = declared_canonical(tree, page_url=url, tags=tags)
     html_lang = (tree.get("lang") or "").strip()
+    og_title = _meta(tags, "og:title")
+    og_site_name = _meta(tags, "og:site_name")
 
-    # trafilatura prunes the tree it is given; keep ours intact for the lookups above.
     try:
         document = trafilatura.bare_extraction(
-            copy.deepcopy(tree),
+            tree,
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -214,10 +237,10 @@ def extract_page(
         date_source = "guessed" if published_on else ""
 
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else ""
-    title = headline or _meta(tree, "og:title") or (document.title or "")
+    title = headline or og_title or (document.title or "")
     author = ", ".join(_names(ld.get("author"))) or (document.author or "")
     site_name = (
-        _meta(tree, "og:site_name")
+        og_site_name
         or ", ".join(_names(ld.get("publisher")))
         or (document.sitename or "")
         or (urlsplit(url).hostname or "")

@@ -3,14 +3,16 @@
 One Aho-Corasick automaton holds every name and alias, so a text is scanned once however
 many entities there are. Short all-capital acronyms (ICE, IBM, ACLU) only match in
 capitals, so "ice" in a weather story is not the immigration agency; every other alias
-matches in any case. A match must stand as a whole word. The automaton is rebuilt when
-an organisation or product changes, detected by a cheap fingerprint (latest update time
-and row count of each table).
+matches in any case. A match must stand as a whole word: the automaton scans a copy of
+the text in which every non-word character is a space, and keys that begin or end with
+a word character carry a space there, so it never reports a name inside a longer word
+(with tens of thousands of aliases those hits would grow with the alias count, only to be
+thrown away). The automaton is rebuilt when an organisation or product changes
+(``curated``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,13 +23,29 @@ from django.db.models import Count, Max
 
 from controversies.models import Organization, Product, split_aliases
 from ingestion.models import Article, ArticleState, Mention
-from ingestion.pipeline.common import lock_article
-from ingestion.pipeline.relevance import relevance_score
+from ingestion.pipeline.common import copy_row, lock_article
+from ingestion.pipeline.curated import CuratedSnapshot
+from ingestion.pipeline.relevance import is_word_char, relevance_score
 
 ORGANIZATION = "organization"
 PRODUCT = "product"
 MIN_ALIAS_LENGTH = 2
 MAX_ACRONYM_LENGTH = 6
+
+
+class _SpacedPunctuation(dict):
+    """A str.translate table turning every non-word character into a space and keeping
+    word characters. Filled as characters are first met (a text rarely has more than a
+    few hundred distinct ones), up to a bound."""
+
+    def __missing__(self, code: int) -> int:
+        value = code if is_word_char(chr(code)) else 0x20
+        if len(self) < 100_000:
+            self[code] = value
+        return value
+
+
+_SPACED = _SpacedPunctuation()
 
 
 @dataclass(frozen=True)
@@ -51,8 +69,10 @@ def fold_case(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+def spaced(text: str) -> str:
+    """``text`` with each non-word character replaced by a space, padded with one space
+    on each side: "(IBM's)" -> "  IBM s  ". Offsets in ``text`` are one less."""
+    return f" {text.translate(_SPACED)} "
 
 
 class Matcher:
@@ -70,7 +90,13 @@ class Matcher:
         self._exact = ahocorasick.Automaton()
         self._folded = ahocorasick.Automaton()
         for (exact, key), targets in keyed.items():
-            (self._exact if exact else self._folded).add_word(key, (len(key), targets))
+            # A key's word-character ends must meet a space (a word's edge); an end that
+            # is punctuation (".NET") cannot, and is checked in find() instead.
+            pad_start = " " if is_word_char(key[0]) else ""
+            pad_end = " " if is_word_char(key[-1]) else ""
+            padded = pad_start + key.translate(_SPACED) + pad_end
+            value = (len(padded), len(pad_start), key, not pad_start, not pad_end, targets)
+            (self._exact if exact else self._folded).add_word(padded, value)
         for automaton in (self._exact, self._folded):
             if len(automaton):
                 automaton.make_automaton()
@@ -81,11 +107,16 @@ class Matcher:
         for automaton, haystack in ((self._exact, text), (self._folded, fold_case(text))):
             if not len(automaton):
                 continue
-            for end, (length, targets) in automaton.iter(haystack):
-                start = end - length + 1
-                if start > 0 and _is_word_char(text[start - 1]):
+            for end, value in automaton.iter(spaced(haystack)):
+                length, pad, key, check_start, check_end, targets = value
+                start = end - length + pad  # in ``haystack``: see spaced()
+                # Every punctuation mark became a space: confirm the real characters.
+                if haystack[start : start + len(key)] != key:
                     continue
-                if end + 1 < len(text) and _is_word_char(text[end + 1]):
+                if check_start and start > 0 and is_word_char(text[start - 1]):
+                    continue
+                stop = start + len(key)
+                if check_end and stop < len(text) and is_word_char(text[stop]):
                     continue
                 for kind, pk, alias in targets:
                     counts[(kind, pk)] += 1
@@ -102,31 +133,35 @@ def _fingerprint() -> tuple:
     return (orgs["n"], orgs["last"], products["n"], products["last"])
 
 
-_cache_lock = threading.Lock()
-_cache: dict[str, object] = {}
+def _build_matcher() -> Matcher:
+    entities: list[tuple[str, int, list[str]]] = []
+    for pk, name, aliases in Organization.objects.values_list("pk", "name", "aliases"):
+        entities.append((ORGANIZATION, pk, [name, *split_aliases(aliases)]))
+    for pk, name, aliases in Product.objects.values_list("pk", "name", "aliases"):
+        entities.append((PRODUCT, pk, [name, *split_aliases(aliases)]))
+    return Matcher(entities)
+
+
+_matcher = CuratedSnapshot(_build_matcher, stamp=_fingerprint)
 
 
 def current_matcher() -> Matcher:
     """The automaton for the entities as they are now, rebuilt only when they changed."""
-    fingerprint = _fingerprint()
-    with _cache_lock:
-        if _cache.get("fingerprint") != fingerprint:
-            entities: list[tuple[str, int, list[str]]] = []
-            for pk, name, aliases in Organization.objects.values_list("pk", "name", "aliases"):
-                entities.append((ORGANIZATION, pk, [name, *split_aliases(aliases)]))
-            for pk, name, aliases in Product.objects.values_list("pk", "name", "aliases"):
-                entities.append((PRODUCT, pk, [name, *split_aliases(aliases)]))
-            _cache["matcher"] = Matcher(entities)
-            _cache["fingerprint"] = fingerprint
-        return _cache["matcher"]  # type: ignore[return-value]
+    return _matcher.get()
+
+
+def forget_matcher() -> None:
+    _matcher.forget()
 
 
 def _article_text(article: Article) -> str:
     return "\n".join(filter(None, [article.title or article.feed_title, article.text]))
 
 
-def mentions_replace(*, article: Article, hits: list[Hit]) -> None:
-    article.mentions.all().delete()
+def mentions_replace(*, article: Article, hits: list[Hit], clear: bool = True) -> None:
+    """Store ``hits`` as the article's mentions; ``clear=False`` when it has none yet."""
+    if clear:
+        article.mentions.all().delete()
     Mention.objects.bulk_create(
         Mention(
             article=article,
@@ -151,19 +186,33 @@ def article_rematch(*, article: Article) -> list[Hit]:
     return hits
 
 
+def mentions_record(*, article: Article, matcher: Matcher, clear: bool = True) -> list[Hit]:
+    """Store what a locked article mentions and set (not save) its relevance."""
+    text = _article_text(article)
+    hits = matcher.find(text)
+    mentions_replace(article=article, hits=hits, clear=clear)
+    article.relevance, article.relevance_terms = relevance_score(text, entity_count=len(hits))
+    return hits
+
+
+def mentioned_ids(hits: list[Hit]) -> tuple[set[int], set[int]]:
+    """(organisation ids, product ids) among ``hits``."""
+    return (
+        {hit.pk for hit in hits if hit.kind == ORGANIZATION},
+        {hit.pk for hit in hits if hit.kind == PRODUCT},
+    )
+
+
 def article_match(*, article: Article) -> str:
     """Extracted -> matched: record mentions and the relevance score."""
     matcher = current_matcher()
     with transaction.atomic():
         locked = lock_article(article.pk, [ArticleState.EXTRACTED])
         if locked is None:
-            article.refresh_from_db()
+            article.refresh_from_db()  # another delivery moved it on
             return article.state
-        text = _article_text(locked)
-        hits = matcher.find(text)
-        mentions_replace(article=locked, hits=hits)
-        locked.relevance, locked.relevance_terms = relevance_score(text, entity_count=len(hits))
+        mentions_record(article=locked, matcher=matcher)
         locked.state = ArticleState.MATCHED
         locked.save(update_fields=["relevance", "relevance_terms", "state", "updated_at"])
-    article.refresh_from_db()
+    copy_row(locked, to=article)
     return article.state

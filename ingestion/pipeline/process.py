@@ -13,6 +13,7 @@ from ingestion.pipeline import dedupe
 from ingestion.pipeline.common import (
     RetryLater,
     article_fail,
+    copy_row,
     describe_fetch_error,
     lock_article,
 )
@@ -62,16 +63,23 @@ def article_store_extraction(*, article: Article, extracted: Extracted, final_ur
         dedupe.serialise_dedupe()
         locked = lock_article(article.pk, [ArticleState.FETCHED])
         if locked is None:
-            return Article.objects.values_list("state", flat=True).get(pk=article.pk)
+            article.refresh_from_db()  # another delivery moved it on
+            return article.state
         canonical = dedupe.page_canonical_url(
             article=locked, final_url=final_url, declared=extracted.declared_canonical
         )
-        holder = Article.objects.exclude(pk=locked.pk).filter(canonical_url=canonical).first()
-        if holder is not None and holder.state == ArticleState.FAILED:
+        holders = dedupe.url_and_text_holders(
+            article=locked, canonical_url=canonical, text_hash=text_hash
+        )
+        if holders[0] is not None and holders[0].state == ArticleState.FAILED:
             # A failed row cannot be an original, but it owns the URL: keep ours.
             canonical = locked.canonical_url
         duplicate = dedupe.find_duplicate(
-            article=locked, canonical_url=canonical, text_hash=text_hash, signature=signature
+            article=locked,
+            canonical_url=canonical,
+            text_hash=text_hash,
+            signature=signature,
+            holders=holders,
         )
         locked.title = extracted.title
         locked.author = extracted.author
@@ -91,7 +99,8 @@ def article_store_extraction(*, article: Article, extracted: Extracted, final_ur
             locked.duplicate_reason = f"{reason} as article #{original.pk}"[:200]
             locked.state = ArticleState.DUPLICATE
         locked.save()
-    article.refresh_from_db()
+    # The locked copy is the row as saved: hand it over instead of reading it back.
+    copy_row(locked, to=article)
     return article.state
 
 

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from controversies.models import Topic
+from ingestion.pipeline.curated import CuratedSnapshot
 
 # (term, weight): AI terms say "this is about AI", harm terms say "and about its ethics".
 TOPIC_TERMS: tuple[tuple[str, float], ...] = (
@@ -53,17 +54,34 @@ ENTITY_WEIGHT = 1.0
 SCALE = 8.0
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    flags = 0 if term.isupper() else re.IGNORECASE
-    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", flags)
-
-
 @lru_cache(maxsize=512)
 def _compiled(term: str) -> re.Pattern[str]:
-    return _term_pattern(term)
+    # The term alone, not wrapped in (?<!\w)...(?!\w): a pattern starting with a
+    # look-behind is tried at every position of the text, several times slower.
+    return re.compile(re.escape(term), 0 if term.isupper() else re.IGNORECASE)
 
 
-def topic_terms() -> list[tuple[str, float]]:
+def is_word_char(ch: str) -> bool:
+    """Exactly what the regex \\w matches: the whole-word rule for terms and aliases."""
+    return ch.isalnum() or ch == "_"
+
+
+def occurs(term: str, text: str) -> bool:
+    """Whether ``term`` occurs in ``text`` as a whole word (in any case unless it is all
+    capitals): what (?<!\w)term(?!\w) finds, with each occurrence checked here."""
+    pattern = _compiled(term)
+    position = 0
+    while position <= len(text) and (match := pattern.search(text, position)):
+        start, end = match.span()
+        if not (start > 0 and is_word_char(text[start - 1])) and not (
+            end < len(text) and is_word_char(text[end])
+        ):
+            return True
+        position = start + 1
+    return False
+
+
+def _load_topic_terms() -> list[tuple[str, float]]:
     curated = [(name, 2.0) for name in Topic.objects.values_list("name", flat=True)]
     seen: set[str] = set()
     terms = []
@@ -75,9 +93,21 @@ def topic_terms() -> list[tuple[str, float]]:
     return terms
 
 
+# The topic table is small: reloaded whenever curated data may have changed.
+_topic_terms = CuratedSnapshot(_load_topic_terms)
+
+
+def topic_terms() -> list[tuple[str, float]]:
+    return _topic_terms.get()
+
+
+def forget_topic_terms() -> None:
+    _topic_terms.forget()
+
+
 def terms_in(text: str, terms: list[str]) -> list[str]:
     """The terms that occur in ``text`` as whole words."""
-    return [term for term in terms if _compiled(term).search(text)]
+    return [term for term in terms if occurs(term, text)]
 
 
 def relevance_score(text: str, *, entity_count: int = 0) -> tuple[float, list[str]]:
@@ -85,7 +115,7 @@ def relevance_score(text: str, *, entity_count: int = 0) -> tuple[float, list[st
     found: list[str] = []
     raw = ENTITY_WEIGHT * min(entity_count, 5)
     for term, weight in topic_terms():
-        if _compiled(term).search(text):
+        if occurs(term, text):
             found.append(term)
             raw += weight
     return round(1 - math.exp(-raw / SCALE), 3), found

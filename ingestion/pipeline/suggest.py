@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from controversies.models import Controversy
 from ingestion.models import Article, ArticleState, Suggestion
-from ingestion.pipeline.common import lock_article
+from ingestion.pipeline.common import copy_row, lock_article
 from ingestion.pipeline.relevance import terms_in
 
 ORGANIZATION_WEIGHT = 3.0
@@ -39,11 +39,23 @@ def _date_reason(article_date: dt.date | None, controversy: Controversy) -> tupl
     return 0.0, ""
 
 
-def suggestions_for(article: Article) -> list[tuple[Controversy, float, list[str]]]:
-    """Scored candidate controversies for an article whose mentions are recorded."""
-    mentions = list(article.mentions.select_related("organization", "product"))
-    org_ids = {m.organization_id for m in mentions if m.organization_id}
-    product_ids = {m.product_id for m in mentions if m.product_id}
+def _mentioned_ids(article: Article) -> tuple[set[int], set[int]]:
+    org_ids, product_ids = set(), set()
+    for org_id, product_id in article.mentions.values_list("organization_id", "product_id"):
+        if org_id:
+            org_ids.add(org_id)
+        if product_id:
+            product_ids.add(product_id)
+    return org_ids, product_ids
+
+
+def suggestions_for(
+    article: Article, *, mentioned: tuple[set[int], set[int]] | None = None
+) -> list[tuple[Controversy, float, list[str]]]:
+    """Scored candidate controversies for an article whose mentions are recorded (or,
+    when the caller has just matched it, for the ``mentioned`` organisation and product
+    ids)."""
+    org_ids, product_ids = mentioned if mentioned is not None else _mentioned_ids(article)
     if not org_ids and not product_ids:
         return []
     candidates = (
@@ -77,11 +89,18 @@ def suggestions_for(article: Article) -> list[tuple[Controversy, float, list[str
     return scored[: settings.INGESTION_MAX_SUGGESTIONS]
 
 
-def suggestions_replace(*, article: Article) -> list[Suggestion]:
-    article.suggestions.all().delete()
+def suggestions_replace(
+    *,
+    article: Article,
+    mentioned: tuple[set[int], set[int]] | None = None,
+    clear: bool = True,
+) -> list[Suggestion]:
+    """Store the article's suggestions; ``clear=False`` when it has none yet."""
+    if clear:
+        article.suggestions.all().delete()
     return Suggestion.objects.bulk_create(
         Suggestion(article=article, controversy=controversy, score=score, reasons=reasons)
-        for controversy, score, reasons in suggestions_for(article)
+        for controversy, score, reasons in suggestions_for(article, mentioned=mentioned)
     )
 
 
@@ -90,10 +109,10 @@ def article_suggest(*, article: Article) -> str:
     with transaction.atomic():
         locked = lock_article(article.pk, [ArticleState.MATCHED])
         if locked is None:
-            article.refresh_from_db()
+            article.refresh_from_db()  # another delivery moved it on
             return article.state
         suggestions_replace(article=locked)
         locked.state = ArticleState.IN_REVIEW
         locked.save(update_fields=["state", "updated_at"])
-    article.refresh_from_db()
+    copy_row(locked, to=article)
     return article.state

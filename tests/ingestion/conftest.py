@@ -19,7 +19,7 @@ import redis
 
 from controversies.models import Controversy, Organization, Product, Topic
 from ingestion.fetching import ratelimit
-from ingestion.pipeline import dedupe, matching
+from ingestion.pipeline import dedupe, matching, relevance
 from tests.ingestion.localserver import LocalServer
 
 
@@ -139,10 +139,12 @@ def _fresh_ingestion_caches():
     """Each test starts with an empty near-duplicate index and matcher cache (ids of
     rolled-back rows from earlier tests must not linger)."""
     dedupe.near_duplicate_index.reset()
-    matching._cache.clear()
+    matching.forget_matcher()
+    relevance.forget_topic_terms()
     yield
     dedupe.near_duplicate_index.reset()
-    matching._cache.clear()
+    matching.forget_matcher()
+    relevance.forget_topic_terms()
 
 
 @pytest.fixture
