@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str(
     str(Path(tempfile.gettempdir()) / "tracker-celerybeat-schedule"),
 )
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# Celery's Django fixup closes the database connection around every task unless this is
+# set: a new connection per article cost about as much as extracting it. Connections are
+# kept for this many tasks and health-checked before each (config/celery.py).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 # Logs come out through settings.LOGGING (config/logs.py), with the task id on each line.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
