@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_process_init
 
 from config.logs import connect_celery_signals
 
@@ -29,3 +29,20 @@ def _refresh_stale_connections(task=None, **kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+def _commit_without_waiting_for_disk(sender=None, connection=None, **kwargs) -> None:
+    if connection is not None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+
+@worker_process_init.connect
+def _worker_connections_commit_asynchronously(**kwargs) -> None:
+    """Every database connection a worker process opens commits asynchronously (see
+    CELERY_WORKER_ASYNC_COMMIT in settings for why that is safe for ingestion)."""
+    from django.conf import settings
+    from django.db.backends.signals import connection_created
+
+    if settings.CELERY_WORKER_ASYNC_COMMIT:
+        connection_created.connect(_commit_without_waiting_for_disk, weak=False)
