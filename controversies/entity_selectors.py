@@ -37,10 +37,12 @@ from controversies.scorecard import (
 )
 from controversies.support_chart import SupportChart, SupportPoint, support_chart
 
-LIST_CAP = 50
+# Each list on an entity page shows its most recent rows; the page stays quick to read and
+# to render for a company with a thousand controversies (full lists are a link away).
+LIST_CAP = 20
 INVOLVEMENT_CACHE_SECONDS = 15 * 60
 RESOLUTION_CAP = 200
-EVENT_CAP = 30
+EVENT_CAP = 20
 
 
 def _resolution_rows() -> Any:

@@ -51,4 +51,4 @@ def test_it_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries
     with django_assert_max_num_queries(6):
         response = client.get(_url(product.slug))
     assert response.status_code == 200
-    assert "Showing the 30 most recent." in response.content.decode()
+    assert "Showing the 20 most recent." in response.content.decode()
