@@ -165,18 +165,30 @@ def _compute(queryset: QuerySet) -> dict[str, list[FacetValue]]:
     return {facet: result[facet] for facet in FACETS}
 
 
-def facet_counts(queryset: QuerySet, *, cache_key: str) -> dict[str, list[FacetValue]]:
+def facet_counts(
+    queryset: QuerySet, *, cache_key: str, limit: int | None = None
+) -> dict[str, list[FacetValue]]:
     """Facet values with counts for ``queryset``, cached under ``cache_key`` (which must
-    identify the filter that produced the queryset)."""
-    return _cached(queryset, cache_key, generation())
+    identify the filter that produced the queryset). With ``limit``, only the first values
+    of each facet are kept, but always every status (their counts add up to the number of
+    results): a filtered list at scale can involve thousands of organisations, and
+    unpickling them all on every request cost more than rendering the page."""
+    return _cached(queryset, cache_key, generation(), limit=limit)
 
 
-def _cached(queryset: QuerySet, cache_key: str, current: int) -> dict[str, list[FacetValue]]:
-    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+def _cached(
+    queryset: QuerySet, cache_key: str, current: int, *, limit: int | None = None
+) -> dict[str, list[FacetValue]]:
+    digest = hashlib.sha256(f"{cache_key}|{limit}".encode()).hexdigest()[:32]
     key = f"facets:{current}:{digest}"
     found = cache.get(key)
     if found is None:
         found = _compute(queryset)
+        if limit is not None:
+            found = {
+                facet: values if facet == "status" else values[:limit]
+                for facet, values in found.items()
+            }
         cache.set(key, found, CACHE_SECONDS)
     return found
 

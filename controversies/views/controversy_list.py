@@ -45,7 +45,9 @@ def controversy_list(request: HttpRequest) -> HttpResponse:
     notices = filterset.notices
     cache_key = "&".join(f"{k}={v}" for k, v in sorted(active.items()))
     counts = (
-        facets.facet_counts(filterset.qs, cache_key=cache_key) if active else (facets.all_facets())
+        facets.facet_counts(filterset.qs, cache_key=cache_key, limit=FACET_LIMIT)
+        if active
+        else facets.all_facets()
     )
     paginator = Paginator(selectors.controversy_list_rows(filterset.qs), PER_PAGE)
     # Every controversy has exactly one status, so the cached status counts add up to the

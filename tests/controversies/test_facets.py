@@ -46,3 +46,13 @@ def test_it_keeps_counts_when_only_sources_change(world, django_assert_num_queri
     f.EventActorFactory(event=event, organization=world.open_mic, role=EventActor.Role.ACTOR)
     with django_assert_num_queries(1):
         assert counts("organisation")["open-mic"] == 2
+
+
+def test_a_limit_keeps_the_most_involved_values_and_every_status(world):
+    everything = Controversy.objects.all()
+    full = facets.facet_counts(everything, cache_key="all-of-them")
+    limited = facets.facet_counts(everything, cache_key="all-of-them", limit=1)
+    assert len(full["organisation"]) > 1
+    assert limited["organisation"] == full["organisation"][:1]
+    assert limited["status"] == full["status"]  # their counts add up to the results
+    assert len(limited["status"]) == 3
