@@ -32,6 +32,7 @@ from controversies.scorecard import (
     ANSWER_STATUSES,
     RESPONSE_KINDS,
     Answer,
+    AnswerSummary,
     Scorecard,
     scorecard_build,
 )
@@ -75,14 +76,6 @@ class OrganizationPage:
         return self.organization.kind == Organization.Kind.COMPANY
 
 
-@dataclass(frozen=True)
-class ControversyAnswer(Answer):
-    """When a controversy aimed at the company began and was first answered by it."""
-
-    declined: int = 0
-    policy_changes: int = 0
-
-
 def _answered_by(org: Organization) -> Q:
     """Events that are the organisation's answer: a response, policy change or refusal to
     comment that it took part in, or that names no actor at all (the target's own)."""
@@ -90,15 +83,29 @@ def _answered_by(org: Organization) -> Q:
     return Q(kind__in=RESPONSE_KINDS) & (Exists(actors.filter(organization=org)) | ~Exists(actors))
 
 
-def _controversy_answers(org: Organization) -> dict[int, ControversyAnswer]:
-    """Every controversy aimed at ``org``: its first event, the organisation's first
-    answer, and how often it declined to comment or changed policy. Two grouped queries
-    (first events; answers), so the scorecard covers every controversy while the page
-    lists only some."""
+@dataclass(frozen=True)
+class Involvement:
+    """What reading every event an organisation is involved in yields: its answers to
+    the controversies aimed at it (summarised for the scorecard), how often it declined
+    to comment or changed policy there, the controversies it acted in and its policy
+    changes (newest first, capped)."""
+
+    answers: AnswerSummary
+    declined: int
+    policy_change_count: int
+    acted_in: list[Controversy]
+    policy_changes: list[Event]
+
+
+def _answers_to_controversies(org: Organization) -> tuple[AnswerSummary, int, int]:
+    """Over every controversy aimed at ``org``: when each began and was first answered,
+    summarised, and how often it declined to comment or changed policy. Two grouped
+    queries (first events; answers), so the scorecard covers every controversy while
+    the page lists only some."""
     aimed = Controversy.objects.filter(companies=org)
     first_events = list(aimed.order_by().values_list("pk").annotate(Min("events__occurred_on")))
     if not first_events:
-        return {}  # nothing aimed at it (an advocacy group, an investor): nothing to answer
+        return AnswerSummary(), 0, 0  # nothing aimed at it (an advocacy group, an investor)
     # The "is it its answer" test goes in WHERE, evaluated once per event, rather than
     # in each aggregate's FILTER.
     answered = (
@@ -112,27 +119,16 @@ def _controversy_answers(org: Organization) -> dict[int, ControversyAnswer]:
         )
     )
     by_controversy = {row["controversy_id"]: row for row in answered}
-    answers = {}
-    for pk, first_event_on in first_events:
-        row = by_controversy.get(pk, {})
-        answers[pk] = ControversyAnswer(
-            first_event_on,
-            row.get("first"),
-            declined=row.get("declined", 0),
-            policy_changes=row.get("policy_changes", 0),
-        )
-    return answers
-
-
-@dataclass(frozen=True)
-class Involvement:
-    """What reading every event an organisation is involved in yields: its answers to
-    the controversies aimed at it, the controversies it acted in and its policy changes
-    (newest first, capped)."""
-
-    answers: dict[int, ControversyAnswer]
-    acted_in: list[Controversy]
-    policy_changes: list[Event]
+    answers = [
+        Answer(first_event_on, by_controversy.get(pk, {}).get("first"))
+        for pk, first_event_on in first_events
+    ]
+    rows = by_controversy.values()
+    return (
+        AnswerSummary.of(answers),
+        sum(row["declined"] for row in rows),
+        sum(row["policy_changes"] for row in rows),
+    )
 
 
 def _involvement(org: Organization) -> Involvement:
@@ -146,9 +142,11 @@ def _involvement(org: Organization) -> Involvement:
     policy_rows = Event.objects.select_related("controversy")
     cached = cache.get(key)
     if cached is not None:
-        answers, acted_in, policy_changes = cached
+        (asked, answered, days), declined, policy_change_count, acted_in, policy_changes = cached
         return Involvement(
-            {pk: ControversyAnswer(*values) for pk, values in answers},
+            AnswerSummary(asked, answered, days),
+            declined,
+            policy_change_count,
             _in_order(acted_rows, acted_in),
             _in_order(policy_rows, policy_changes),
         )
@@ -157,8 +155,11 @@ def _involvement(org: Organization) -> Involvement:
     # from walking the whole activity index hoping to find the rows early: for a
     # company that acts mostly in its own controversies there are none to find.
     acted = Event.objects.filter(event_actors__organization=org).values("controversy_id")
+    answers, declined, policy_change_count = _answers_to_controversies(org)
     involvement = Involvement(
-        answers=_controversy_answers(org),
+        answers=answers,
+        declined=declined,
+        policy_change_count=policy_change_count,
         acted_in=list(
             acted_rows.filter(pk__in=acted)
             .exclude(companies=org)
@@ -172,13 +173,17 @@ def _involvement(org: Organization) -> Involvement:
             ).order_by("-occurred_on", "-id")[:LIST_CAP]
         ),
     )
-    answers = [
-        (pk, (a.asked_on, a.answered_on, a.declined, a.policy_changes))
-        for pk, a in involvement.answers.items()
-    ]
-    acted_in = [c.pk for c in involvement.acted_in]
-    policy_changes = [e.pk for e in involvement.policy_changes]
-    cache.set(key, (answers, acted_in, policy_changes), INVOLVEMENT_CACHE_SECONDS)
+    cache.set(
+        key,
+        (
+            (answers.asked, answers.answered, answers.days),
+            declined,
+            policy_change_count,
+            [c.pk for c in involvement.acted_in],
+            [e.pk for e in involvement.policy_changes],
+        ),
+        INVOLVEMENT_CACHE_SECONDS,
+    )
     return involvement
 
 
@@ -194,16 +199,19 @@ def organization_page(slug: str) -> OrganizationPage:
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
     # Controversies aimed at it: the most recently active, each with when it began and
-    # was first answered (from the answers over every one of them, below).
+    # was first answered (two correlated subqueries, evaluated for the listed rows only).
+    events_of = Event.objects.filter(controversy=OuterRef("pk")).order_by("occurred_on")
     controversies = list(
-        Controversy.objects.filter(companies=org).order_by("-last_event_on", "title")[:LIST_CAP]
+        Controversy.objects.filter(companies=org)
+        .annotate(
+            first_event_on=Subquery(events_of.values("occurred_on")[:1]),
+            first_response_on=Subquery(
+                events_of.filter(_answered_by(org)).values("occurred_on")[:1]
+            ),
+        )
+        .order_by("-last_event_on", "title")[:LIST_CAP]
     )
     involvement = _involvement(org)
-    answers = involvement.answers
-    for controversy in controversies:
-        answer = answers.get(controversy.pk)  # None if added between the two reads
-        controversy.first_event_on = answer.asked_on if answer else None
-        controversy.first_response_on = answer.answered_on if answer else None
     events = list(
         EventActor.objects.filter(organization=org)
         .select_related("event__controversy")
@@ -233,14 +241,26 @@ def organization_page(slug: str) -> OrganizationPage:
         org.coalition_memberships.select_related("coalition").order_by("joined_on", "id")
     )
     # One query for both the votes at its own meetings and the resolutions it filed,
-    # co-filed or organised elsewhere; split below.
-    cofiled = ShareholderResolution.co_filers.through.objects.filter(
-        shareholderresolution_id=OuterRef("pk"), organization_id=org.pk
+    # co-filed or organised elsewhere; split below. The ways of being linked are a UNION
+    # of indexed lookups: an OR over the joined columns made PostgreSQL expect thousands
+    # of rows and hash every organisation three times to join them.
+    co_filers = ShareholderResolution.co_filers.through.objects
+    cofiled = co_filers.filter(shareholderresolution_id=OuterRef("pk"), organization_id=org.pk)
+    rows = ShareholderResolution.objects.order_by()
+    linked = (
+        rows.filter(meeting__company=org)
+        .values("pk")
+        .union(
+            rows.filter(lead_filer=org).values("pk"),
+            rows.filter(organiser=org).values("pk"),
+            co_filers.filter(organization=org).order_by().values("shareholderresolution_id"),
+            all=True,
+        )
     )
     resolutions = list(
         _resolution_rows()
         .annotate(cofiled=Exists(cofiled))
-        .filter(Q(meeting__company=org) | Q(lead_filer=org) | Q(organiser=org) | Q(cofiled=True))
+        .filter(pk__in=linked)
         .order_by("-meeting__held_on", "item_number")[:RESOLUTION_CAP]
     )
     at_meetings = [r for r in resolutions if r.meeting.company_id == org.pk]
@@ -271,14 +291,14 @@ def organization_page(slug: str) -> OrganizationPage:
         .values("id", "made_on", "answered_on", "campaign__started_on", "latest")
     )
     scorecard = scorecard_build(
-        controversy_answers=list(answers.values()),
+        controversy_answers=involvement.answers,
         demand_answers=[
             Answer(d["made_on"] or d["campaign__started_on"], d["answered_on"]) for d in demands
         ],
         demand_latest_statuses=[d["latest"] for d in demands],
         # Counted over every controversy; the list on the page is capped.
-        policy_changes=sum(a.policy_changes for a in answers.values()),
-        declined_to_comment=sum(a.declined for a in answers.values()),
+        policy_changes=involvement.policy_change_count,
+        declined_to_comment=involvement.declined,
     )
     chart = support_chart(
         [
@@ -295,7 +315,7 @@ def organization_page(slug: str) -> OrganizationPage:
     return OrganizationPage(
         organization=org,
         controversies=controversies,
-        controversies_total=len(answers),
+        controversies_total=involvement.answers.asked,
         acted_in=involvement.acted_in,
         events=events,
         products=products,

@@ -77,21 +77,45 @@ class Scorecard:
         return self.demand_outcomes.get("committed", 0)
 
 
+@dataclass(frozen=True)
+class AnswerSummary:
+    """Many answers reduced to what a scorecard reads: small enough to cache for a
+    company asked about thousands of controversies."""
+
+    asked: int = 0
+    answered: int = 0
+    days: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, answers: list[Answer]) -> AnswerSummary:
+        return cls(
+            asked=len(answers),
+            answered=sum(a.answered for a in answers),
+            days=tuple(a.days for a in answers if a.days is not None),
+        )
+
+
 def scorecard_build(
     *,
-    controversy_answers: list[Answer],
+    controversy_answers: list[Answer] | AnswerSummary,
     demand_answers: list[Answer],
     demand_latest_statuses: list[str],
     policy_changes: int,
     declined_to_comment: int,
 ) -> Scorecard:
     """Combine per-controversy and per-demand answers into the figures the page shows."""
-    days = [a.days for a in [*controversy_answers, *demand_answers] if a.days is not None]
+    controversies = (
+        controversy_answers
+        if isinstance(controversy_answers, AnswerSummary)
+        else AnswerSummary.of(controversy_answers)
+    )
+    demands = AnswerSummary.of(demand_answers)
+    days = [*controversies.days, *demands.days]
     return Scorecard(
-        controversies=len(controversy_answers),
-        controversies_answered=sum(a.answered for a in controversy_answers),
-        demands=len(demand_answers),
-        demands_answered=sum(a.answered for a in demand_answers),
+        controversies=controversies.asked,
+        controversies_answered=controversies.answered,
+        demands=demands.asked,
+        demands_answered=demands.answered,
         median_days=median(days) if days else None,
         fastest_days=min(days) if days else None,
         slowest_days=max(days) if days else None,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from controversies.dates import Precision, format_date, precision_check, precision_error
+from controversies.links import slug_url
 
 from .entities import Organization, Product, Topic
 
@@ -69,7 +69,7 @@ class Controversy(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("controversies:controversy", args=[self.slug])
+        return slug_url("controversies:controversy", self.slug)
 
 
 class Source(models.Model):

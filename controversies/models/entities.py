@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from controversies.links import slug_url
 
 
 def split_aliases(text: str) -> list[str]:
@@ -82,7 +83,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("controversies:organization", args=[self.slug])
+        return slug_url("controversies:organization", self.slug)
 
     @property
     def alias_list(self) -> list[str]:
@@ -129,7 +130,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("controversies:product", args=[self.slug])
+        return slug_url("controversies:product", self.slug)
 
     @property
     def alias_list(self) -> list[str]:

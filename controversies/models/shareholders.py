@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from controversies.links import slug_url
 
 from .campaigns import Campaign
 from .controversy import Controversy, Source
@@ -114,7 +115,7 @@ class ShareholderResolution(models.Model):
         return f"Item {self.item_number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("controversies:resolution", args=[self.slug])
+        return slug_url("controversies:resolution", self.slug)
 
 
 class ProxyAdviserRecommendation(models.Model):
