@@ -43,6 +43,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -52,9 +53,11 @@ from controversies.models import Campaign, Coalition, Controversy, Event
 
 Q_MAX_LENGTH = 200
 MIN_YEAR, MAX_YEAR = 1900, 2100
-# How many values a text box suggests: enough to browse the usual ones, few enough that
-# the page stays light (each one is an <option> in every copy of the form).
-SUGGESTIONS = 100
+# How many values a text box suggests: the most involved, enough to browse the usual
+# ones, few enough that the page weighs the same with fifty organisations or five
+# thousand (each one is an <option> in every copy of the form). Any other value can be
+# typed.
+SUGGESTIONS = 30
 
 LABELS = {
     "company": "company",
@@ -161,6 +164,20 @@ class EntityFilter(django_filters.Filter):
     field_class = EntityField
 
 
+def _controversies_of(relation: ManyToManyDescriptor, slug: str) -> QuerySet:
+    """Ids of the controversies linked through ``relation`` to the row with ``slug``.
+
+    The row's id is looked up first (one indexed query) and given to the database as a
+    constant: the planner then knows from its statistics that a big company has
+    thousands of controversies and joins them with the other filters by hashing,
+    where a join on the slug left it guessing a handful and looping over every one.
+    """
+    model = relation.rel.model  # Organization or Product
+    ids = list(model.objects.filter(slug=slug).values_list("pk", flat=True))
+    target = model._meta.model_name
+    return relation.through.objects.filter(**{f"{target}_id__in": ids}).values("controversy_id")
+
+
 def _campaign_controversies(**lookups: object) -> QuerySet:
     return Campaign.controversies.through.objects.filter(**lookups).values("controversy_id")
 
@@ -171,12 +188,12 @@ def _coalition_events(**lookups: object) -> QuerySet:
 
 class ControversyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
-    company = EntityFilter(label="Company", field_name="companies__slug", empty_label="Any company")
-    product = EntityFilter(label="Product", field_name="products__slug", empty_label="Any product")
+    company = EntityFilter(label="Company", method="filter_company", empty_label="Any company")
+    product = EntityFilter(label="Product", method="filter_product", empty_label="Any product")
     organisation = EntityFilter(
         label="Organisation", method="filter_organisation", empty_label="Any organisation"
     )
-    coalition = django_filters.ChoiceFilter(
+    coalition = EntityFilter(
         label="Coalition", method="filter_coalition", empty_label="Any coalition"
     )
     topic = django_filters.ChoiceFilter(
@@ -206,7 +223,7 @@ class ControversyFilter(django_filters.FilterSet):
         choices = facets.all_choices()
         for name in ("company", "product", "organisation", "coalition", "topic"):
             self.filters[name].extra["choices"] = choices[name]
-        for name in ("coalition", "topic", "status"):
+        for name in ("topic", "status"):
             self.filters[name].extra["widget"] = QuickSelect
         self.filters["year_from"].extra["widget"] = forms.NumberInput(
             attrs={"min": MIN_YEAR, "max": MAX_YEAR, "inputmode": "numeric"}
@@ -227,6 +244,12 @@ class ControversyFilter(django_filters.FilterSet):
             return queryset
         # Titles and summaries only: the search page covers events, sources and names.
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+    def filter_company(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=_controversies_of(Controversy.companies, value))
+
+    def filter_product(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=_controversies_of(Controversy.products, value))
 
     def filter_organisation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         member = "memberships__organization__slug"

@@ -367,9 +367,9 @@ def test_it_serves_facet_counts_from_redis_until_data_changes(
     from django.core.cache import caches
 
     assert "redis" in type(caches["default"]).__module__.lower()
-    # Now only the page and its three prefetches hit the database (the count comes from
-    # the cached facets).
-    with django_assert_num_queries(4):
+    # Now only the company's id, the page and its three prefetches hit the database (the
+    # count comes from the cached facets).
+    with django_assert_num_queries(5):
         client.get(f"{URL}?company=microsoft")
     before = facets.generation()
     f.TopicFactory(name="Labour", slug="labour").controversies.add(world.chatbot)
