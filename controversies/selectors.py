@@ -30,15 +30,19 @@ from controversies.models import (
 
 
 def timeline_events(controversy: Controversy) -> QuerySet[Event]:
-    """The controversy's events in date order with their actors and numbered sources."""
+    """The controversy's events in date order with their actors and numbered sources, as
+    plain lists ``actor_list`` and ``citation_list`` (a long timeline read each relation
+    a few times per event, and each ``.all()`` built a new queryset)."""
     return controversy.events.order_by("occurred_on", "id").prefetch_related(
         Prefetch(
             "event_actors",
             queryset=EventActor.objects.select_related("organization").order_by("id"),
+            to_attr="actor_list",
         ),
         Prefetch(
             "citations",
             queryset=EventSource.objects.select_related("source").order_by("position", "id"),
+            to_attr="citation_list",
         ),
     )
 

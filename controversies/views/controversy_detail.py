@@ -29,7 +29,7 @@ def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     all_events = list(selectors.timeline_events(controversy))
     kinds = dict(Event.Kind.choices)
     kind_options = sorted({e.kind for e in all_events}, key=lambda k: kinds.get(k, k))
-    actors = {a.organization.slug: a.organization for e in all_events for a in e.event_actors.all()}
+    actors = {a.organization.slug: a.organization for e in all_events for a in e.actor_list}
     actor_options = sorted(actors.values(), key=lambda o: o.name.casefold())
 
     # One controversy's timeline is small, so it is filtered here from the events already
@@ -47,7 +47,7 @@ def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         e
         for e in all_events
         if (not kind or e.kind == kind)
-        and (not actor or any(a.organization.slug == actor for a in e.event_actors.all()))
+        and (not actor or any(a.organization.slug == actor for a in e.actor_list))
     ]
     years = [(year, list(group)) for year, group in groupby(events, lambda e: e.occurred_on.year)]
     updated = max([controversy.updated_at, *(e.updated_at for e in all_events)])
