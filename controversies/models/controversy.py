@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from controversies.dates import Precision, format_date, precision_check, precision_error
 from controversies.links import slug_url
+from controversies.models.labels import ChoiceLabels
 
 from .entities import Organization, Product, Topic
 
@@ -21,7 +22,7 @@ class ControversyQuerySet(models.QuerySet):
         return self.filter(companies=company)
 
 
-class Controversy(models.Model):
+class Controversy(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         ONGOING = "ongoing", "Ongoing"
         RESOLVED = "resolved", "Resolved"
@@ -122,7 +123,7 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     """One dated thing on a controversy's timeline."""
 
     Kind = EventKind
@@ -174,7 +175,7 @@ class Event(models.Model):
                 raise ValidationError({"occurred_on": error})
 
 
-class EventActor(models.Model):
+class EventActor(ChoiceLabels, models.Model):
     """An organisation that took part in an event, and in what role."""
 
     class Role(models.TextChoices):

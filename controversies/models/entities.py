@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from controversies.links import slug_url
+from controversies.models.labels import ChoiceLabels
 
 
 def split_aliases(text: str) -> list[str]:
@@ -33,7 +34,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Organization(models.Model):
+class Organization(ChoiceLabels, models.Model):
     """Every actor in one table: companies, advocacy groups, investors, agencies..."""
 
     Kind = OrganizationKind

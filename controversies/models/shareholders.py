@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from controversies.links import slug_url
+from controversies.models.labels import ChoiceLabels
 
 from .campaigns import Campaign
 from .controversy import Controversy, Source
@@ -52,7 +53,7 @@ class ShareholderMeeting(models.Model):
         return f"{self.company} {self.get_kind_display().lower()} {self.held_on:%Y-%m-%d}"
 
 
-class ShareholderResolution(models.Model):
+class ShareholderResolution(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         FILED = "filed", "Filed"
         WITHDRAWN = "withdrawn", "Withdrawn"
@@ -118,7 +119,7 @@ class ShareholderResolution(models.Model):
         return slug_url("controversies:resolution", self.slug)
 
 
-class ProxyAdviserRecommendation(models.Model):
+class ProxyAdviserRecommendation(ChoiceLabels, models.Model):
     """How a proxy adviser (ISS, Glass Lewis...) told investors to vote."""
 
     resolution = models.ForeignKey(

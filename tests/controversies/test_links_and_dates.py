@@ -61,3 +61,13 @@ def test_other_formats_languages_and_values_still_go_to_django():
     with translation.override("fr"):
         french = engines["django"].from_string('{{ value|date:"j F Y" }}')
         assert french.render({"value": dt.date(2019, 5, 22)}) == "22 mai 2019"
+
+
+def test_choice_labels_are_djangos_including_unknown_values():
+    from controversies.models import Controversy, Event, EventActor
+
+    assert Event(kind="open_letter").get_kind_display() == "Open letter"
+    assert EventActor(role="signatory").get_role_display() == "Signatory"
+    assert Controversy(status="dormant").get_status_display() == "Dormant"
+    # A value outside the choices (a row written before a choice was removed) shows as is.
+    assert Event(kind="retired_kind").get_kind_display() == "retired_kind"
