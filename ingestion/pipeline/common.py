@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from ingestion.fetch import FetchError
 from ingestion.models import Article, ArticleState
@@ -28,6 +29,30 @@ def lock_article(article_id: int, states: Iterable[str]) -> Article | None:
     """The article row, locked until the surrounding transaction ends, if it is still in
     one of ``states``; None when another delivery of the same task got there first."""
     return Article.objects.select_for_update().filter(pk=article_id, state__in=list(states)).first()
+
+
+def lock_state(article_id: int, states: Iterable[str], **annotations) -> tuple | None:
+    """Like lock_article, but reads only the state (and ``annotations``, in order), not
+    the whole row: for a step that holds the article as it last wrote or loaded it and
+    only needs to know it is still its turn. Building and reading a whole row costs more
+    than the query itself."""
+    rows = (
+        Article.objects.select_for_update(of=("self",))
+        .filter(pk=article_id, state__in=list(states))
+        .annotate(**annotations)
+        .order_by()
+        .values_list("state", *annotations)
+    )
+    return next(iter(rows), None)
+
+
+def save_changes(article: Article, **changes) -> None:
+    """Write ``changes`` (and a new updated_at) to the article's row, then to ``article``
+    itself: the instance stays as it was if the write fails."""
+    changes["updated_at"] = timezone.now()
+    Article.objects.filter(pk=article.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(article, name, value)
 
 
 def copy_row(locked: Article, *, to: Article) -> None:
