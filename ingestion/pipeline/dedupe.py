@@ -80,12 +80,14 @@ def minhash_from_bytes(data: bytes | memoryview) -> MinHash:
     return _new_minhash(np.frombuffer(bytes(data), dtype=np.uint32))
 
 
-# The top-up's query, what _candidates(windowed=False) selects, written out: it runs
-# before every lookup, and compiling it as a queryset cost more than running it.
+# The top-up's queries (what _candidates(windowed=False) selects, and the signatures of
+# the rows not indexed yet) written out: they run before every lookup, and compiling them
+# as querysets cost more than running them.
 _RECENT_SQL = """
     SELECT id FROM ingestion_article
      WHERE minhash IS NOT NULL AND state NOT IN (%s, %s) AND updated_at >= %s
 """
+_SIGNATURES_SQL = "SELECT id, minhash FROM ingestion_article WHERE id = ANY(%s)"
 
 
 class NearDuplicateIndex:
@@ -135,8 +137,9 @@ class NearDuplicateIndex:
         with connection.cursor() as cursor:
             cursor.execute(_RECENT_SQL, [ArticleState.DUPLICATE, ArticleState.FAILED, since])
             new_ids = [pk for (pk,) in cursor.fetchall() if pk not in self._lsh]
-        if new_ids:
-            self._insert(Article.objects.filter(pk__in=new_ids).values_list("pk", "minhash"))
+            if new_ids:
+                cursor.execute(_SIGNATURES_SQL, [new_ids])
+                self._insert(cursor.fetchall())
         self._topped_up_at = now
         # Some headroom, or a full window would be rebuilt after every new article.
         limit = settings.INGESTION_LSH_MAX_ENTRIES
