@@ -11,10 +11,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
-from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState, Mention, Suggestion
+from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState
 from ingestion.pipeline.common import RetryLater, article_fail, lock_state, save_changes
 from ingestion.pipeline.matching import (
     article_match,
@@ -53,6 +53,11 @@ __all__ = [
 ]
 
 
+_HAS_MATCHES = """,
+    EXISTS (SELECT 1 FROM ingestion_mention WHERE article_id = article.id),
+    EXISTS (SELECT 1 FROM ingestion_suggestion WHERE article_id = article.id)"""
+
+
 def article_match_and_suggest(*, article: Article) -> str:
     """Extracted (or matched) -> in review: article_match then article_suggest, in one
     transaction under one row lock, the suggestions taken from the mentions just found."""
@@ -62,10 +67,7 @@ def article_match_and_suggest(*, article: Article) -> str:
         # have some) comes with the lock, so a new article costs no DELETE lookups. The
         # rest of the row is the instance's: only the guarded steps write it.
         locked = lock_state(
-            article.pk,
-            [ArticleState.EXTRACTED, ArticleState.MATCHED],
-            has_mentions=Exists(Mention.objects.filter(article=OuterRef("pk"))),
-            has_suggestions=Exists(Suggestion.objects.filter(article=OuterRef("pk"))),
+            article.pk, [ArticleState.EXTRACTED, ArticleState.MATCHED], extra=_HAS_MATCHES
         )
         if locked is None:
             article.refresh_from_db()  # another delivery moved it on
