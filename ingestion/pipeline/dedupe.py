@@ -47,8 +47,11 @@ def normalise_text(text: str) -> str:
     return " ".join(_WORD.findall(folded))
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+def content_hash(text: str, *, normalised: str | None = None) -> str:
+    """``normalised``: normalise_text(text), if the caller has it already."""
+    if normalised is None:
+        normalised = normalise_text(text)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
@@ -59,8 +62,9 @@ def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
     )
 
 
-def minhash_of(text: str) -> MinHash | None:
-    words = normalise_text(text).split()
+def minhash_of(text: str, *, normalised: str | None = None) -> MinHash | None:
+    """``normalised``: normalise_text(text), if the caller has it already."""
+    words = (normalise_text(text) if normalised is None else normalised).split()
     if len(words) < SHINGLE_WORDS:
         return None
     shingles = {

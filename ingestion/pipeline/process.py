@@ -58,8 +58,9 @@ def article_fetch(*, article: Article, final_attempt: bool = True) -> FetchResul
 def article_store_extraction(*, article: Article, extracted: Extracted, final_url: str) -> str:
     """Save what was extracted and either move on (extracted) or link the original
     (duplicate). Returns the new state, or the current one if another delivery won."""
-    text_hash = dedupe.content_hash(extracted.text)
-    signature = dedupe.minhash_of(extracted.text)
+    normalised = dedupe.normalise_text(extracted.text)  # once, for both fingerprints
+    text_hash = dedupe.content_hash(extracted.text, normalised=normalised)
+    signature = dedupe.minhash_of(extracted.text, normalised=normalised)
     with transaction.atomic():
         dedupe.serialise_dedupe()
         if lock_state(article.pk, [ArticleState.FETCHED]) is None:
