@@ -11,11 +11,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
-from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState, Mention, Suggestion
-from ingestion.pipeline.common import RetryLater, article_fail, copy_row
+from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState
+from ingestion.pipeline.common import RetryLater, article_fail, lock_state, save_changes
 from ingestion.pipeline.matching import (
     article_match,
     article_rematch,
@@ -53,33 +53,37 @@ __all__ = [
 ]
 
 
+_HAS_MATCHES = """,
+    EXISTS (SELECT 1 FROM ingestion_mention WHERE article_id = article.id),
+    EXISTS (SELECT 1 FROM ingestion_suggestion WHERE article_id = article.id)"""
+
+
 def article_match_and_suggest(*, article: Article) -> str:
     """Extracted (or matched) -> in review: article_match then article_suggest, in one
     transaction under one row lock, the suggestions taken from the mentions just found."""
     matcher = current_matcher()
     with transaction.atomic():
         # Whether there are mentions or suggestions to replace (a retried article may
-        # have some) comes with the lock, so a new article costs no DELETE lookups.
-        locked = (
-            Article.objects.select_for_update(of=("self",))
-            .filter(pk=article.pk, state__in=[ArticleState.EXTRACTED, ArticleState.MATCHED])
-            .annotate(
-                has_mentions=Exists(Mention.objects.filter(article=OuterRef("pk"))),
-                has_suggestions=Exists(Suggestion.objects.filter(article=OuterRef("pk"))),
-            )
-            .first()
+        # have some) comes with the lock, so a new article costs no DELETE lookups. The
+        # rest of the row is the instance's: only the guarded steps write it.
+        locked = lock_state(
+            article.pk, [ArticleState.EXTRACTED, ArticleState.MATCHED], extra=_HAS_MATCHES
         )
         if locked is None:
             article.refresh_from_db()  # another delivery moved it on
             return article.state
+        state, has_mentions, has_suggestions = locked
         mentioned = None  # already matched: suggest from the stored mentions
-        if locked.state == ArticleState.EXTRACTED:
-            hits = mentions_record(article=locked, matcher=matcher, clear=locked.has_mentions)
+        if state == ArticleState.EXTRACTED:
+            hits = mentions_record(article=article, matcher=matcher, clear=has_mentions)
             mentioned = mentioned_ids(hits)
-        suggestions_replace(article=locked, mentioned=mentioned, clear=locked.has_suggestions)
-        locked.state = ArticleState.IN_REVIEW
-        locked.save(update_fields=["relevance", "relevance_terms", "state", "updated_at"])
-    copy_row(locked, to=article)
+        suggestions_replace(article=article, mentioned=mentioned, clear=has_suggestions)
+        save_changes(
+            article,
+            relevance=article.relevance,
+            relevance_terms=article.relevance_terms,
+            state=ArticleState.IN_REVIEW,
+        )
     return article.state
 
 

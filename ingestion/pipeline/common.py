@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from ingestion.fetch import FetchError
 from ingestion.models import Article, ArticleState
@@ -28,6 +29,32 @@ def lock_article(article_id: int, states: Iterable[str]) -> Article | None:
     """The article row, locked until the surrounding transaction ends, if it is still in
     one of ``states``; None when another delivery of the same task got there first."""
     return Article.objects.select_for_update().filter(pk=article_id, state__in=list(states)).first()
+
+
+# Written out: the steps take this lock for every article, and compiling it as a queryset
+# cost several times running it.
+_LOCK_STATE_SQL = """
+    SELECT state{extra} FROM ingestion_article AS article
+     WHERE id = %s AND state = ANY(%s) FOR UPDATE OF article
+"""
+
+
+def lock_state(article_id: int, states: Iterable[str], *, extra: str = "") -> tuple | None:
+    """Like lock_article, but reads only the state (and the ``extra`` SQL columns, on the
+    row aliased ``article``), not the whole row: for a step that holds the article as it
+    last wrote or loaded it and only needs to know it is still its turn."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_STATE_SQL.format(extra=extra), [article_id, list(states)])
+        return cursor.fetchone()
+
+
+def save_changes(article: Article, **changes) -> None:
+    """Write ``changes`` (and a new updated_at) to the article's row, then to ``article``
+    itself: the instance stays as it was if the write fails."""
+    changes["updated_at"] = timezone.now()
+    Article.objects.filter(pk=article.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(article, name, value)
 
 
 def copy_row(locked: Article, *, to: Article) -> None:

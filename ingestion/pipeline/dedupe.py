@@ -24,7 +24,6 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.conf import settings
 from django.db import connection
-from django.db.models import Value
 from django.utils import timezone
 
 from controversies.canonical import InvalidURL, canonicalize_url
@@ -48,8 +47,11 @@ def normalise_text(text: str) -> str:
     return " ".join(_WORD.findall(folded))
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+def content_hash(text: str, *, normalised: str | None = None) -> str:
+    """``normalised``: normalise_text(text), if the caller has it already."""
+    if normalised is None:
+        normalised = normalise_text(text)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
@@ -60,8 +62,9 @@ def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
     )
 
 
-def minhash_of(text: str) -> MinHash | None:
-    words = normalise_text(text).split()
+def minhash_of(text: str, *, normalised: str | None = None) -> MinHash | None:
+    """``normalised``: normalise_text(text), if the caller has it already."""
+    words = (normalise_text(text) if normalised is None else normalised).split()
     if len(words) < SHINGLE_WORDS:
         return None
     shingles = {
@@ -79,6 +82,16 @@ def minhash_to_bytes(signature: MinHash) -> bytes:
 
 def minhash_from_bytes(data: bytes | memoryview) -> MinHash:
     return _new_minhash(np.frombuffer(bytes(data), dtype=np.uint32))
+
+
+# The top-up's queries (what _candidates(windowed=False) selects, and the signatures of
+# the rows not indexed yet) written out: they run before every lookup, and compiling them
+# as querysets cost more than running them.
+_RECENT_SQL = """
+    SELECT id FROM ingestion_article
+     WHERE minhash IS NOT NULL AND state NOT IN (%s, %s) AND updated_at >= %s
+"""
+_SIGNATURES_SQL = "SELECT id, minhash FROM ingestion_article WHERE id = ANY(%s)"
 
 
 class NearDuplicateIndex:
@@ -125,10 +138,12 @@ class NearDuplicateIndex:
         # the whole window's created_at index (11 ms at a million articles). An old row
         # updated just now joins the index until the next rebuild.
         since = self._topped_up_at - _TOP_UP_SLACK
-        recent = self._candidates(windowed=False).filter(updated_at__gte=since)
-        new_ids = [pk for pk in recent.values_list("pk", flat=True) if pk not in self._lsh]
-        if new_ids:
-            self._insert(Article.objects.filter(pk__in=new_ids).values_list("pk", "minhash"))
+        with connection.cursor() as cursor:
+            cursor.execute(_RECENT_SQL, [ArticleState.DUPLICATE, ArticleState.FAILED, since])
+            new_ids = [pk for (pk,) in cursor.fetchall() if pk not in self._lsh]
+            if new_ids:
+                cursor.execute(_SIGNATURES_SQL, [new_ids])
+                self._insert(cursor.fetchall())
         self._topped_up_at = now
         # Some headroom, or a full window would be rebuilt after every new article.
         limit = settings.INGESTION_LSH_MAX_ENTRIES
@@ -158,18 +173,24 @@ def page_canonical_url(*, article: Article, final_url: str, declared: str) -> st
 Holders = tuple[Article | None, Article | None]
 
 
+# Written out rather than as two ORM querysets joined with union(): it runs under the
+# dedupe lock for every article, and compiling the union cost ten times running it.
+_HOLDERS_SQL = """
+    (SELECT 'url' AS holds, id, state, duplicate_of_id FROM ingestion_article
+      WHERE canonical_url = %s AND id <> %s LIMIT 1)
+    UNION ALL
+    (SELECT 'text' AS holds, id, state, duplicate_of_id FROM ingestion_article
+      WHERE content_hash = %s AND id <> %s AND state <> %s
+      ORDER BY created_at, id LIMIT 1)
+"""
+
+
 def url_and_text_holders(*, article: Article, canonical_url: str, text_hash: str) -> Holders:
     """In one query: the article holding ``canonical_url`` (in any state) and the first
-    one, not failed, with the same text."""
-    others = Article.objects.exclude(pk=article.pk).only("pk", "state", "duplicate_of")
-    by_url = others.filter(canonical_url=canonical_url).annotate(by=Value("url"))
-    by_text = (
-        others.exclude(state=ArticleState.FAILED)
-        .filter(content_hash=text_hash)
-        .annotate(by=Value("text"))
-        .order_by("created_at", "pk")
-    )
-    found = {row.by: row for row in by_url[:1].union(by_text[:1], all=True)}
+    one, not failed, with the same text (each with only pk, state and duplicate_of
+    loaded)."""
+    params = [canonical_url, article.pk, text_hash, article.pk, ArticleState.FAILED]
+    found = {row.holds: row for row in Article.objects.raw(_HOLDERS_SQL, params)}
     return found.get("url"), found.get("text")
 
 

@@ -13,9 +13,9 @@ from ingestion.pipeline import dedupe
 from ingestion.pipeline.common import (
     RetryLater,
     article_fail,
-    copy_row,
     describe_fetch_error,
-    lock_article,
+    lock_state,
+    save_changes,
 )
 from ingestion.pipeline.extract import Extracted, ExtractionError, extract_page
 
@@ -39,68 +39,72 @@ def article_fetch(*, article: Article, final_attempt: bool = True) -> FetchResul
             from_states=FETCH_STATES,
         )
         return None
-    updated = Article.objects.filter(pk=article.pk, state__in=FETCH_STATES).update(
-        state=ArticleState.FETCHED,
-        fetched_at=timezone.now(),
-        final_url=result.final_url[:2000],
-        content_type=result.content_type[:100],
-        updated_at=timezone.now(),
-    )
+    now = timezone.now()
+    changes = {
+        "state": ArticleState.FETCHED,
+        "fetched_at": now,
+        "final_url": result.final_url[:2000],
+        "content_type": result.content_type[:100],
+        "updated_at": now,
+    }
+    updated = Article.objects.filter(pk=article.pk, state__in=FETCH_STATES).update(**changes)
     if not updated:
         return None
-    article.state = ArticleState.FETCHED
-    article.final_url = result.final_url[:2000]
-    article.content_type = result.content_type[:100]
+    for name, value in changes.items():
+        setattr(article, name, value)
     return result
 
 
 def article_store_extraction(*, article: Article, extracted: Extracted, final_url: str) -> str:
     """Save what was extracted and either move on (extracted) or link the original
     (duplicate). Returns the new state, or the current one if another delivery won."""
-    text_hash = dedupe.content_hash(extracted.text)
-    signature = dedupe.minhash_of(extracted.text)
+    normalised = dedupe.normalise_text(extracted.text)  # once, for both fingerprints
+    text_hash = dedupe.content_hash(extracted.text, normalised=normalised)
+    signature = dedupe.minhash_of(extracted.text, normalised=normalised)
     with transaction.atomic():
         dedupe.serialise_dedupe()
-        locked = lock_article(article.pk, [ArticleState.FETCHED])
-        if locked is None:
+        if lock_state(article.pk, [ArticleState.FETCHED]) is None:
             article.refresh_from_db()  # another delivery moved it on
             return article.state
+        # Only this step, under this lock, changes the row from here: the instance is
+        # the row as fetched, so it is not read again.
         canonical = dedupe.page_canonical_url(
-            article=locked, final_url=final_url, declared=extracted.declared_canonical
+            article=article, final_url=final_url, declared=extracted.declared_canonical
         )
         holders = dedupe.url_and_text_holders(
-            article=locked, canonical_url=canonical, text_hash=text_hash
+            article=article, canonical_url=canonical, text_hash=text_hash
         )
         if holders[0] is not None and holders[0].state == ArticleState.FAILED:
             # A failed row cannot be an original, but it owns the URL: keep ours.
-            canonical = locked.canonical_url
+            canonical = article.canonical_url
         duplicate = dedupe.find_duplicate(
-            article=locked,
+            article=article,
             canonical_url=canonical,
             text_hash=text_hash,
             signature=signature,
             holders=holders,
         )
-        locked.title = extracted.title
-        locked.author = extracted.author
-        locked.published_on = extracted.published_on
-        locked.date_source = extracted.date_source
-        locked.site_name = extracted.site_name
-        locked.language = extracted.language
-        locked.text = extracted.text
-        locked.content_hash = text_hash
-        locked.minhash = dedupe.minhash_to_bytes(signature) if signature else None
+        changes = {
+            "title": extracted.title,
+            "author": extracted.author,
+            "published_on": extracted.published_on,
+            "date_source": extracted.date_source,
+            "site_name": extracted.site_name,
+            "language": extracted.language,
+            "text": extracted.text,
+            "content_hash": text_hash,
+            "minhash": dedupe.minhash_to_bytes(signature) if signature else None,
+        }
         if duplicate is None:
-            locked.canonical_url = canonical
-            locked.state = ArticleState.EXTRACTED
+            changes.update(canonical_url=canonical, state=ArticleState.EXTRACTED)
         else:
             original, reason = duplicate
-            locked.duplicate_of = original
-            locked.duplicate_reason = f"{reason} as article #{original.pk}"[:200]
-            locked.state = ArticleState.DUPLICATE
-        locked.save()
-    # The locked copy is the row as saved: hand it over instead of reading it back.
-    copy_row(locked, to=article)
+            changes.update(
+                duplicate_of=original,
+                duplicate_reason=f"{reason} as article #{original.pk}"[:200],
+                state=ArticleState.DUPLICATE,
+            )
+        save_changes(article, **changes)
     return article.state
 
 

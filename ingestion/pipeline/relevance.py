@@ -81,6 +81,27 @@ def occurs(term: str, text: str) -> bool:
     return False
 
 
+# The only characters re.IGNORECASE takes for an ASCII letter that are not one (Kelvin
+# sign, dotted and dotless I, long s). In a text without them, an ASCII term occurs in
+# any case only where the lower-cased term is a substring of the lower-cased text.
+_IGNORECASE_LOOKALIKES = frozenset("\u212a\u0130\u0131\u017f")
+
+
+def _may_occur(term: str, text: str, lowered: str | None) -> bool:
+    """A plain substring test that is false only when occurs() would be: most terms are
+    absent from most texts, and a case-insensitive regex search costs many times more."""
+    if term.isupper():
+        return term in text
+    if lowered is None or not term.isascii():
+        return True
+    return term.lower() in lowered
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased for _may_occur, or None if it holds an IGNORECASE lookalike."""
+    return None if not _IGNORECASE_LOOKALIKES.isdisjoint(text) else text.lower()
+
+
 def _load_topic_terms() -> list[tuple[str, float]]:
     curated = [(name, 2.0) for name in Topic.objects.values_list("name", flat=True)]
     seen: set[str] = set()
@@ -107,15 +128,17 @@ def forget_topic_terms() -> None:
 
 def terms_in(text: str, terms: list[str]) -> list[str]:
     """The terms that occur in ``text`` as whole words."""
-    return [term for term in terms if occurs(term, text)]
+    lowered = _lowered(text)
+    return [term for term in terms if _may_occur(term, text, lowered) and occurs(term, text)]
 
 
 def relevance_score(text: str, *, entity_count: int = 0) -> tuple[float, list[str]]:
     """A score between 0 and 1 and the terms that earned it."""
     found: list[str] = []
     raw = ENTITY_WEIGHT * min(entity_count, 5)
+    lowered = _lowered(text)
     for term, weight in topic_terms():
-        if occurs(term, text):
+        if _may_occur(term, text, lowered) and occurs(term, text):
             found.append(term)
             raw += weight
     return round(1 - math.exp(-raw / SCALE), 3), found
