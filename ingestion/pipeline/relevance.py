@@ -68,7 +68,7 @@ def is_word_char(ch: str) -> bool:
 
 def occurs(term: str, text: str) -> bool:
     """Whether ``term`` occurs in ``text`` as a whole word (in any case unless it is all
-    capitals): what (?<!\w)term(?!\w) finds, with each occurrence checked here."""
+    capitals): what (?<!\\w)term(?!\\w) finds, with each occurrence checked here."""
     pattern = _compiled(term)
     position = 0
     while position <= len(text) and (match := pattern.search(text, position)):
