@@ -2,9 +2,9 @@
 
 On PostgreSQL: full-text search with the websearch syntax ("quoted phrases", or, -not),
 ranked, with highlighted snippets; trigram similarity catches misspelt names. The text
-vectors are the expressions of the GIN indexes made in migration 0003, so matching reads
-the index instead of parsing every row. A term found in most rows (such as "AI") stays
-cheap because ranking only looks at the newest ``CANDIDATES`` matches of each kind.
+vectors are stored in each table's ``search_vector`` column (migration 0005, GIN-indexed),
+so neither matching nor ranking parses any text. A term found in most rows (such as "AI")
+stays cheap because ranking only looks at the newest ``CANDIDATES`` matches of each kind.
 
 On SQLite: every word must appear (case-insensitively) in one of the searched fields,
 newest first; snippets are highlighted in Python.
@@ -21,10 +21,21 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
     TrigramSimilarity,
 )
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import Col
 from django.db.models.functions import Greatest
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -43,16 +54,9 @@ START, STOP = "\ue000", "\ue001"
 TRIGRAM_THRESHOLD = 0.3
 
 
-def _vector(*weighted: tuple[str, str]) -> SearchVector:
-    vectors = [SearchVector(name, weight=weight, config=CONFIG) for name, weight in weighted]
-    combined = vectors[0]
-    for vector in vectors[1:]:
-        combined = combined + vector
-    return combined
-
-
-# Keep in step with migration 0003_search_indexes: the index is only used when the query
-# uses the same expression (tests/controversies/test_view_search.py checks the plans).
+# The searched fields and their weights. On PostgreSQL the vectors themselves are the
+# stored columns of migration 0005 (keep its VECTORS in step); the SQLite fallback
+# searches these fields.
 VECTORS = {
     "controversy": (("title", "A"), ("summary", "B")),
     "event": (("title", "A"), ("summary", "B")),
@@ -60,6 +64,22 @@ VECTORS = {
     "organization": (("name", "A"), ("aliases", "A"), ("description", "B")),
     "product": (("name", "A"), ("aliases", "A"), ("description", "B")),
 }
+
+
+class StoredVector(Expression):
+    """The ``search_vector`` column of the queried table (migration 0005, PostgreSQL only).
+
+    It is not a model field because SQLite has no tsvector; this expression resolves to
+    that column of whichever table alias the query gives the model (subqueries too).
+    """
+
+    output_field = SearchVectorField()
+    column = SearchVectorField()
+    column.set_attributes_from_name("search_vector")
+
+    def resolve_expression(self, query=None, *args: Any, **kwargs: Any) -> Col:
+        pk = F("pk").resolve_expression(query, *args, **kwargs)
+        return Col(pk.alias, self.column, output_field=self.output_field)
 
 
 @dataclass
@@ -161,7 +181,7 @@ def _ranked(
     model: type, key: str, date_field: str, query: SearchQuery, snippet_field: str
 ) -> QuerySet:
     """The best matches among the newest CANDIDATES matches, with highlighted text."""
-    vector = _vector(*VECTORS[key])
+    vector = StoredVector()
     candidates = (
         model.objects.annotate(document=vector)
         .filter(document=query)
@@ -188,7 +208,7 @@ def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
     WHERE made PostgreSQL parse every row's text instead. As for the other kinds, only
     CANDIDATES full-text matches are ranked (a word such as "AI" is in every name).
     """
-    vector = _vector(*VECTORS[key])
+    vector = StoredVector()
     full_text = (
         model.objects.annotate(document=vector)
         .filter(document=query)
