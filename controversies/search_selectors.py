@@ -25,18 +25,22 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db.models import (
+    BooleanField,
     Case,
     Expression,
     F,
+    Func,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 from django.db.models.expressions import Col
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Upper
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -80,6 +84,27 @@ class StoredVector(Expression):
     def resolve_expression(self, query=None, *args: Any, **kwargs: Any) -> Col:
         pk = F("pk").resolve_expression(query, *args, **kwargs)
         return Col(pk.alias, self.column, output_field=self.output_field)
+
+
+# The aliases (one per line) as an array of upper-cased lines without the spaces around
+# them; migration 0006 indexes exactly this expression (keep them in step).
+ALIAS_LINES = r"regexp_split_to_array(regexp_replace(UPPER({}), '^\s+|\s+$', '', 'g'), '\s*\n\s*')"
+
+
+class IsAlias(Func):
+    """PostgreSQL: the text is one of the aliases, in any case, spaces around a line
+    ignored: what the fallback's regular expression says, as an array containment the
+    GIN index of migration 0006 answers instead of running the expression on every row."""
+
+    output_field = BooleanField()
+
+    def __init__(self, text: str) -> None:
+        super().__init__(F("aliases"), Upper(Value(text)))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple]:
+        aliases, aliases_params = compiler.compile(self.source_expressions[0])
+        text, text_params = compiler.compile(self.source_expressions[1])
+        return f"{ALIAS_LINES.format(aliases)} @> ARRAY[{text}]", (*aliases_params, *text_params)
 
 
 @dataclass
@@ -199,12 +224,13 @@ def _ranked(
     )
 
 
-def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
+def _named(model: type, key: str, query: SearchQuery, text: str, **extra: Any) -> QuerySet:
     """Organisations and products: full-text on name, aliases and description, plus
     trigram similarity on the name so "Rekognitoin" still finds Rekognition.
 
     Each way of matching is its own subquery, so each reads its own index (full text:
-    the GIN index over the vector; trigrams: the trigram index). OR-ing them in one
+    the GIN index over the vector; trigrams: the trigram index; exact names: the indexes
+    of migration 0006). OR-ing them in one
     WHERE made PostgreSQL parse every row's text instead. As for the other kinds, only
     CANDIDATES full-text matches are ranked (a word such as "AI" is in every name).
     """
@@ -220,7 +246,10 @@ def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
     return (
         model.objects.filter(Q(pk__in=full_text) | Q(pk__in=similar) | Q(pk__in=exact))
         .annotate(
-            exact=_exact_name(text),
+            **extra,
+            # The exact matches are already a (hashed) subquery: looking rows up in it is
+            # cheaper than testing every matching name and alias again.
+            exact=Case(When(pk__in=exact, then=Value(1)), default=Value(0)),
             score=Greatest(TrigramSimilarity("name", text), SearchRank(vector, query)),
             title_hl=_headline("name", query, highlight_all=True),
             snippet_hl=_headline("description", query, max_words=35, min_words=15),
@@ -230,7 +259,10 @@ def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
 
 
 def _exact_name_filter(text: str) -> Q:
-    """The query is the name or one of the aliases (one per line)."""
+    """The query is the name or one of the aliases (one per line). On PostgreSQL both
+    halves read an index of migration 0006 (name__iexact compares UPPER(name))."""
+    if settings.IS_POSTGRES:
+        return Q(name__iexact=text) | Q(IsAlias(text))
     alias = r"(^|\n)\s*" + re.escape(text) + r"\s*(\n|$)"
     return Q(name__iexact=text) | Q(aliases__iregex=alias)
 
@@ -252,7 +284,7 @@ def _postgres_groups(text: str) -> list[Group]:
         _ranked(Event, "event", "occurred_on", query, "summary").select_related("controversy")
     )
     organizations = list(_named(Organization, "organization", query, text))
-    products = list(_named(Product, "product", query, text).select_related("developer"))
+    products = list(_named(Product, "product", query, text, developer_name=_developer_name()))
     sources = list(
         _ranked(Source, "source", "published_on", query, "excerpt").prefetch_related(
             _citing_events()
@@ -298,7 +330,9 @@ def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
     query = " ".join(include)
     organizations = list(rows(Organization, "organization", [_exact_name(query).desc(), "name"]))
     products = list(
-        rows(Product, "product", [_exact_name(query).desc(), "name"]).select_related("developer")
+        rows(Product, "product", [_exact_name(query).desc(), "name"]).annotate(
+            developer_name=_developer_name()
+        )
     )
     sources = list(
         rows(Source, "source", [F("published_on").desc(nulls_last=True), "-pk"]).prefetch_related(
@@ -327,6 +361,14 @@ def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
 
 
 # --- shared ------------------------------------------------------------------------------
+
+
+def _developer_name() -> Subquery:
+    """A product's developer's name. A subquery rather than a join: PostgreSQL evaluates
+    it for the shown rows only, where a join (select_related) read every organisation to
+    join them to all the matching products before keeping PER_KIND + 1."""
+    developer = Organization.objects.filter(pk=OuterRef("developer_id")).order_by()
+    return Subquery(developer.values("name")[:1])
 
 
 def _citing_events() -> Prefetch:
@@ -408,7 +450,7 @@ def _groups(
                 title(p),
                 p.get_absolute_url(),
                 snippet(p),
-                context=f"by {p.developer.name}" if p.developer else "",
+                context=f"by {p.developer_name}" if p.developer_name else "",
             ),
         ),
         group("sources", "Sources", sources, source_hit),
