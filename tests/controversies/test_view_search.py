@@ -252,3 +252,14 @@ def test_it_ranks_only_candidate_names_yet_keeps_exact_and_similar_names(client,
     assert len(organizations) <= search_selectors.PER_KIND
     misspelt = _groups(client.get(URL, {"q": "Robotcs"}))["organizations"]
     assert "/organizations/robotics/" in misspelt
+
+
+def test_it_matches_an_alias_in_any_case_and_spacing(client):
+    """GIVEN aliases with stray spaces and blank lines WHEN searching for one in another
+    case THEN that organisation is an exact match; part of an alias is not."""
+    f.OrganizationFactory(name="Open Lab of Ghent", slug="olg", aliases="  Open Lab \n\n  OLG  ")
+    f.OrganizationFactory(name="OLG Partners", slug="olg-partners")
+    assert _groups(client.get(URL, {"q": "olg"}))["organizations"][0] == "/organizations/olg/"
+    exact = search_selectors._exact_name_filter
+    assert not search_selectors.Organization.objects.filter(exact("Open")).exists()
+    assert search_selectors.Organization.objects.filter(exact("open lab")).count() == 1
