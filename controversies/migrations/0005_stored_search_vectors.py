@@ -62,6 +62,11 @@ def add_vectors(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX {model[:12]}_vector_idx ON {_table(model)} USING gin ({COLUMN})"
         )
+        # A new column has no statistics, and rewriting the table does not prompt
+        # autovacuum to gather them: without them the planner guesses how common a word
+        # is, and may read every match of "AI" through the GIN index instead of walking
+        # the newest-first index for the first CANDIDATES.
+        schema_editor.execute(f"ANALYZE {_table(model)}")
 
 
 def remove_vectors(apps, schema_editor):

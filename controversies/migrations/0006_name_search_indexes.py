@@ -45,6 +45,8 @@ def add_indexes(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX {model[:12]}_alias_idx ON {table} USING gin (({ALIAS_LINES}))"
         )
+        # Statistics on the indexed expressions, for the planner's estimates.
+        schema_editor.execute(f"ANALYZE {table}")
     if _owns_similarity(schema_editor):
         schema_editor.execute(f"ALTER FUNCTION {SIMILARITY} COST {SIMILARITY_COST}")
 
