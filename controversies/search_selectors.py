@@ -2,9 +2,9 @@
 
 On PostgreSQL: full-text search with the websearch syntax ("quoted phrases", or, -not),
 ranked, with highlighted snippets; trigram similarity catches misspelt names. The text
-vectors are the expressions of the GIN indexes made in migration 0003, so matching reads
-the index instead of parsing every row. A term found in most rows (such as "AI") stays
-cheap because ranking only looks at the newest ``CANDIDATES`` matches of each kind.
+vectors are stored in each table's ``search_vector`` column (migration 0005, GIN-indexed),
+so neither matching nor ranking parses any text. A term found in most rows (such as "AI")
+stays cheap because ranking only looks at the newest ``CANDIDATES`` matches of each kind.
 
 On SQLite: every word must appear (case-insensitively) in one of the searched fields,
 newest first; snippets are highlighted in Python.
@@ -21,11 +21,27 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
     TrigramSimilarity,
 )
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Col
+from django.db.models.functions import Greatest, Upper
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -43,16 +59,9 @@ START, STOP = "\ue000", "\ue001"
 TRIGRAM_THRESHOLD = 0.3
 
 
-def _vector(*weighted: tuple[str, str]) -> SearchVector:
-    vectors = [SearchVector(name, weight=weight, config=CONFIG) for name, weight in weighted]
-    combined = vectors[0]
-    for vector in vectors[1:]:
-        combined = combined + vector
-    return combined
-
-
-# Keep in step with migration 0003_search_indexes: the index is only used when the query
-# uses the same expression (tests/controversies/test_view_search.py checks the plans).
+# The searched fields and their weights. On PostgreSQL the vectors themselves are the
+# stored columns of migration 0005 (keep its VECTORS in step); the SQLite fallback
+# searches these fields.
 VECTORS = {
     "controversy": (("title", "A"), ("summary", "B")),
     "event": (("title", "A"), ("summary", "B")),
@@ -60,6 +69,43 @@ VECTORS = {
     "organization": (("name", "A"), ("aliases", "A"), ("description", "B")),
     "product": (("name", "A"), ("aliases", "A"), ("description", "B")),
 }
+
+
+class StoredVector(Expression):
+    """The ``search_vector`` column of the queried table (migration 0005, PostgreSQL only).
+
+    It is not a model field because SQLite has no tsvector; this expression resolves to
+    that column of whichever table alias the query gives the model (subqueries too).
+    """
+
+    output_field = SearchVectorField()
+    column = SearchVectorField()
+    column.set_attributes_from_name("search_vector")
+
+    def resolve_expression(self, query=None, *args: Any, **kwargs: Any) -> Col:
+        pk = F("pk").resolve_expression(query, *args, **kwargs)
+        return Col(pk.alias, self.column, output_field=self.output_field)
+
+
+# The aliases (one per line) as an array of upper-cased lines without the spaces around
+# them; migration 0006 indexes exactly this expression (keep them in step).
+ALIAS_LINES = r"regexp_split_to_array(regexp_replace(UPPER({}), '^\s+|\s+$', '', 'g'), '\s*\n\s*')"
+
+
+class IsAlias(Func):
+    """PostgreSQL: the text is one of the aliases, in any case, spaces around a line
+    ignored: what the fallback's regular expression says, as an array containment the
+    GIN index of migration 0006 answers instead of running the expression on every row."""
+
+    output_field = BooleanField()
+
+    def __init__(self, text: str) -> None:
+        super().__init__(F("aliases"), Upper(Value(text)))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple]:
+        aliases, aliases_params = compiler.compile(self.source_expressions[0])
+        text, text_params = compiler.compile(self.source_expressions[1])
+        return f"{ALIAS_LINES.format(aliases)} @> ARRAY[{text}]", (*aliases_params, *text_params)
 
 
 @dataclass
@@ -161,7 +207,7 @@ def _ranked(
     model: type, key: str, date_field: str, query: SearchQuery, snippet_field: str
 ) -> QuerySet:
     """The best matches among the newest CANDIDATES matches, with highlighted text."""
-    vector = _vector(*VECTORS[key])
+    vector = StoredVector()
     candidates = (
         model.objects.annotate(document=vector)
         .filter(document=query)
@@ -179,16 +225,17 @@ def _ranked(
     )
 
 
-def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
+def _named(model: type, key: str, query: SearchQuery, text: str, **extra: Any) -> QuerySet:
     """Organisations and products: full-text on name, aliases and description, plus
     trigram similarity on the name so "Rekognitoin" still finds Rekognition.
 
     Each way of matching is its own subquery, so each reads its own index (full text:
-    the GIN index over the vector; trigrams: the trigram index). OR-ing them in one
+    the GIN index over the vector; trigrams: the trigram index; exact names: the indexes
+    of migration 0006). OR-ing them in one
     WHERE made PostgreSQL parse every row's text instead. As for the other kinds, only
     CANDIDATES full-text matches are ranked (a word such as "AI" is in every name).
     """
-    vector = _vector(*VECTORS[key])
+    vector = StoredVector()
     full_text = (
         model.objects.annotate(document=vector)
         .filter(document=query)
@@ -200,7 +247,10 @@ def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
     return (
         model.objects.filter(Q(pk__in=full_text) | Q(pk__in=similar) | Q(pk__in=exact))
         .annotate(
-            exact=_exact_name(text),
+            **extra,
+            # The exact matches are already a (hashed) subquery: looking rows up in it is
+            # cheaper than testing every matching name and alias again.
+            exact=Case(When(pk__in=exact, then=Value(1)), default=Value(0)),
             score=Greatest(TrigramSimilarity("name", text), SearchRank(vector, query)),
             title_hl=_headline("name", query, highlight_all=True),
             snippet_hl=_headline("description", query, max_words=35, min_words=15),
@@ -210,7 +260,10 @@ def _named(model: type, key: str, query: SearchQuery, text: str) -> QuerySet:
 
 
 def _exact_name_filter(text: str) -> Q:
-    """The query is the name or one of the aliases (one per line)."""
+    """The query is the name or one of the aliases (one per line). On PostgreSQL both
+    halves read an index of migration 0006 (name__iexact compares UPPER(name))."""
+    if settings.IS_POSTGRES:
+        return Q(name__iexact=text) | Q(IsAlias(text))
     alias = r"(^|\n)\s*" + re.escape(text) + r"\s*(\n|$)"
     return Q(name__iexact=text) | Q(aliases__iregex=alias)
 
@@ -232,7 +285,7 @@ def _postgres_groups(text: str) -> list[Group]:
         _ranked(Event, "event", "occurred_on", query, "summary").select_related("controversy")
     )
     organizations = list(_named(Organization, "organization", query, text))
-    products = list(_named(Product, "product", query, text).select_related("developer"))
+    products = list(_named(Product, "product", query, text, developer_name=_developer_name()))
     sources = list(
         _ranked(Source, "source", "published_on", query, "excerpt").prefetch_related(
             _citing_events()
@@ -278,7 +331,9 @@ def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
     query = " ".join(include)
     organizations = list(rows(Organization, "organization", [_exact_name(query).desc(), "name"]))
     products = list(
-        rows(Product, "product", [_exact_name(query).desc(), "name"]).select_related("developer")
+        rows(Product, "product", [_exact_name(query).desc(), "name"]).annotate(
+            developer_name=_developer_name()
+        )
     )
     sources = list(
         rows(Source, "source", [F("published_on").desc(nulls_last=True), "-pk"]).prefetch_related(
@@ -309,6 +364,14 @@ def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
 # --- shared ------------------------------------------------------------------------------
 
 
+def _developer_name() -> Subquery:
+    """A product's developer's name. A subquery rather than a join: PostgreSQL evaluates
+    it for the shown rows only, where a join (select_related) read every organisation to
+    join them to all the matching products before keeping PER_KIND + 1."""
+    developer = Organization.objects.filter(pk=OuterRef("developer_id")).order_by()
+    return Subquery(developer.values("name")[:1])
+
+
 def _citing_events() -> Prefetch:
     return Prefetch(
         "citations",
@@ -316,10 +379,18 @@ def _citing_events() -> Prefetch:
     )
 
 
-def _source_context(source: Source) -> tuple[str, str]:
+def _slug_url(route: str) -> Any:
+    """The get_absolute_url() of the route's objects, from one reverse(): a slug is made of
+    letters, digits, hyphens and underscores, which a URL carries unchanged."""
+    marker = "search-slug"
+    pattern = reverse(route, args=[marker])
+    return lambda slug: pattern.replace(marker, slug)
+
+
+def _source_context(source: Source, url_of: Any) -> tuple[str, str]:
     for citation in source.citations.all():
         event = citation.event
-        return event.controversy.title, f"{event.controversy.get_absolute_url()}#event-{event.pk}"
+        return event.controversy.title, f"{url_of(event.controversy)}#event-{event.pk}"
     return "", ""
 
 
@@ -336,8 +407,16 @@ def _groups(
     def group(key: str, label: str, rows: list[Any], make: Any) -> Group:
         return Group(key, label, [make(r) for r in rows[:PER_KIND]], more=len(rows) > PER_KIND)
 
+    # reverse() is the dearest part of a hit: reverse each detail route once per page.
+    controversy_url = _slug_url("controversies:controversy")
+    organization_url = _slug_url("controversies:organization")
+    product_url = _slug_url("controversies:product")
+
+    def url_of(c: Controversy) -> str:
+        return controversy_url(c.slug)
+
     def source_hit(s: Source) -> Hit:
-        context, context_url = _source_context(s)
+        context, context_url = _source_context(s, url_of)
         return Hit(
             title(s) if s.title else escape(s.canonical_url),
             s.url,
@@ -355,7 +434,7 @@ def _groups(
             controversies,
             lambda c: Hit(
                 title(c),
-                c.get_absolute_url(),
+                url_of(c),
                 snippet(c),
                 _day(c.last_event_on),
                 context=c.get_status_display(),
@@ -367,18 +446,20 @@ def _groups(
             events,
             lambda e: Hit(
                 title(e),
-                f"{e.controversy.get_absolute_url()}#event-{e.pk}",
+                f"{url_of(e.controversy)}#event-{e.pk}",
                 snippet(e),
                 e.display_date,
                 context=e.controversy.title,
-                context_url=e.controversy.get_absolute_url(),
+                context_url=url_of(e.controversy),
             ),
         ),
         group(
             "organizations",
             "Organisations",
             organizations,
-            lambda o: Hit(title(o), o.get_absolute_url(), snippet(o), context=o.get_kind_display()),
+            lambda o: Hit(
+                title(o), organization_url(o.slug), snippet(o), context=o.get_kind_display()
+            ),
         ),
         group(
             "products",
@@ -386,9 +467,9 @@ def _groups(
             products,
             lambda p: Hit(
                 title(p),
-                p.get_absolute_url(),
+                product_url(p.slug),
                 snippet(p),
-                context=f"by {p.developer.name}" if p.developer else "",
+                context=f"by {p.developer_name}" if p.developer_name else "",
             ),
         ),
         group("sources", "Sources", sources, source_hit),

@@ -161,23 +161,34 @@ def test_it_finds_misspelt_names_by_trigram_similarity(client):
 
 @needs_postgres
 def test_it_uses_the_search_indexes(client):
-    """The GIN indexes of migration 0003 must match the expressions the queries use;
-    with sequential scans disabled the plan names them."""
+    """The stored vectors of migration 0005 and the trigram indexes of 0003 are indexed;
+    with sequential scans disabled the plans name the indexes."""
     build_case()
     query = search_selectors.SearchQuery("rekognition", search_type="websearch", config="english")
     # No ORDER BY: a btree walked in sort order with a filter is otherwise a valid plan.
     candidates = (
-        search_selectors.Controversy.objects.annotate(
-            document=search_selectors._vector(*search_selectors.VECTORS["controversy"])
-        )
+        search_selectors.Controversy.objects.annotate(document=search_selectors.StoredVector())
         .filter(document=query)
         .order_by()
     )
     names = search_selectors.Product.objects.filter(name__trigram_similar="rekognitoin").order_by()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    assert "controversy_search_idx" in candidates.explain()
+    assert "controversy_vector_idx" in candidates.explain()
     assert "product_trgm_idx" in names.explain()
+
+
+@needs_postgres
+def test_it_keeps_stored_vectors_up_to_date(client):
+    """GIVEN a controversy WHEN its title is edited THEN search finds the new words only:
+    PostgreSQL recomputes the generated column on every write."""
+    controversy = f.ControversyFactory(title="Chatbot outage", slug="outage")
+    controversy.title = "Heliograph failure"
+    controversy.save()
+    assert _groups(client.get(URL, {"q": "heliograph"}))["controversies"] == [
+        "/controversies/outage/"
+    ]
+    assert "controversies" not in _groups(client.get(URL, {"q": "chatbot"}))
 
 
 @needs_postgres
@@ -241,3 +252,14 @@ def test_it_ranks_only_candidate_names_yet_keeps_exact_and_similar_names(client,
     assert len(organizations) <= search_selectors.PER_KIND
     misspelt = _groups(client.get(URL, {"q": "Robotcs"}))["organizations"]
     assert "/organizations/robotics/" in misspelt
+
+
+def test_it_matches_an_alias_in_any_case_and_spacing(client):
+    """GIVEN aliases with stray spaces and blank lines WHEN searching for one in another
+    case THEN that organisation is an exact match; part of an alias is not."""
+    f.OrganizationFactory(name="Open Lab of Ghent", slug="olg", aliases="  Open Lab \n\n  OLG  ")
+    f.OrganizationFactory(name="OLG Partners", slug="olg-partners")
+    assert _groups(client.get(URL, {"q": "olg"}))["organizations"][0] == "/organizations/olg/"
+    exact = search_selectors._exact_name_filter
+    assert not search_selectors.Organization.objects.filter(exact("Open")).exists()
+    assert search_selectors.Organization.objects.filter(exact("open lab")).count() == 1
