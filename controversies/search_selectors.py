@@ -41,7 +41,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import Col
 from django.db.models.functions import Greatest, Upper
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -379,18 +378,10 @@ def _citing_events() -> Prefetch:
     )
 
 
-def _slug_url(route: str) -> Any:
-    """The get_absolute_url() of the route's objects, from one reverse(): a slug is made of
-    letters, digits, hyphens and underscores, which a URL carries unchanged."""
-    marker = "search-slug"
-    pattern = reverse(route, args=[marker])
-    return lambda slug: pattern.replace(marker, slug)
-
-
-def _source_context(source: Source, url_of: Any) -> tuple[str, str]:
+def _source_context(source: Source) -> tuple[str, str]:
     for citation in source.citations.all():
         event = citation.event
-        return event.controversy.title, f"{url_of(event.controversy)}#event-{event.pk}"
+        return event.controversy.title, f"{event.controversy.get_absolute_url()}#event-{event.pk}"
     return "", ""
 
 
@@ -407,16 +398,8 @@ def _groups(
     def group(key: str, label: str, rows: list[Any], make: Any) -> Group:
         return Group(key, label, [make(r) for r in rows[:PER_KIND]], more=len(rows) > PER_KIND)
 
-    # reverse() is the dearest part of a hit: reverse each detail route once per page.
-    controversy_url = _slug_url("controversies:controversy")
-    organization_url = _slug_url("controversies:organization")
-    product_url = _slug_url("controversies:product")
-
-    def url_of(c: Controversy) -> str:
-        return controversy_url(c.slug)
-
     def source_hit(s: Source) -> Hit:
-        context, context_url = _source_context(s, url_of)
+        context, context_url = _source_context(s)
         return Hit(
             title(s) if s.title else escape(s.canonical_url),
             s.url,
@@ -434,7 +417,7 @@ def _groups(
             controversies,
             lambda c: Hit(
                 title(c),
-                url_of(c),
+                c.get_absolute_url(),
                 snippet(c),
                 _day(c.last_event_on),
                 context=c.get_status_display(),
@@ -446,20 +429,18 @@ def _groups(
             events,
             lambda e: Hit(
                 title(e),
-                f"{url_of(e.controversy)}#event-{e.pk}",
+                f"{e.controversy.get_absolute_url()}#event-{e.pk}",
                 snippet(e),
                 e.display_date,
                 context=e.controversy.title,
-                context_url=url_of(e.controversy),
+                context_url=e.controversy.get_absolute_url(),
             ),
         ),
         group(
             "organizations",
             "Organisations",
             organizations,
-            lambda o: Hit(
-                title(o), organization_url(o.slug), snippet(o), context=o.get_kind_display()
-            ),
+            lambda o: Hit(title(o), o.get_absolute_url(), snippet(o), context=o.get_kind_display()),
         ),
         group(
             "products",
@@ -467,7 +448,7 @@ def _groups(
             products,
             lambda p: Hit(
                 title(p),
-                product_url(p.slug),
+                p.get_absolute_url(),
                 snippet(p),
                 context=f"by {p.developer_name}" if p.developer_name else "",
             ),
