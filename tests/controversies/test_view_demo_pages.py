@@ -50,16 +50,19 @@ def test_it_shows_the_2019_ban_vote_at_about_two_and_a_half_percent(client, demo
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "budget"),
     [
-        "/organizations/aclu/",
-        "/organizations/open-mic/",
-        "/resolutions/",
-        "/resolutions/?year=2019",
+        # An organisation page: 12 queries, and 2 more while its record is not cached.
+        ("/organizations/aclu/", 14),
+        ("/organizations/open-mic/", 14),
+        ("/resolutions/", 12),
+        ("/resolutions/?year=2019", 12),
     ],
 )
-def test_it_serves_the_demo_pages_within_budget(client, demo, url, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+def test_it_serves_the_demo_pages_within_budget(
+    client, demo, url, budget, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
 
 
