@@ -230,9 +230,10 @@ def _named(model: type, key: str, query: SearchQuery, text: str, **extra: Any) -
 
     Each way of matching is its own subquery, so each reads its own index (full text:
     the GIN index over the vector; trigrams: the trigram index; exact names: the indexes
-    of migration 0006). OR-ing them in one
-    WHERE made PostgreSQL parse every row's text instead. As for the other kinds, only
-    CANDIDATES full-text matches are ranked (a word such as "AI" is in every name).
+    of migration 0006), and the rows are those of their UNION. OR-ing the conditions in
+    one WHERE made PostgreSQL parse every row's text; OR-ing three subqueries made it
+    read every row to test it against them. As for the other kinds, only CANDIDATES
+    full-text matches are ranked (a word such as "AI" is in every name).
     """
     vector = StoredVector()
     full_text = (
@@ -244,7 +245,7 @@ def _named(model: type, key: str, query: SearchQuery, text: str, **extra: Any) -
     similar = model.objects.filter(name__trigram_similar=text).order_by().values("pk")
     exact = model.objects.filter(_exact_name_filter(text)).order_by().values("pk")
     return (
-        model.objects.filter(Q(pk__in=full_text) | Q(pk__in=similar) | Q(pk__in=exact))
+        model.objects.filter(pk__in=full_text.union(similar, exact))
         .annotate(
             **extra,
             # The exact matches are already a (hashed) subquery: looking rows up in it is
@@ -277,18 +278,42 @@ def _exact_name(text: str) -> Case:
     )
 
 
+# The columns a hit shows besides the database's highlighted title and snippet: a rare
+# term matches a hundred times as many rows at a hundred times the data, and the long
+# texts (summaries, excerpts, descriptions) were read for nothing.
+SHOWN = {
+    "controversy": ("slug", "status", "last_event_on"),
+    "event": ("occurred_on", "occurred_on_precision", "controversy__title", "controversy__slug"),
+    "organization": ("slug", "kind"),
+    "product": ("slug",),
+    "source": ("url", "canonical_url", "title", "publisher", "published_on"),
+}
+
+
 def _postgres_groups(text: str) -> list[Group]:
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
-    controversies = list(_ranked(Controversy, "controversy", "last_event_on", query, "summary"))
-    events = list(
-        _ranked(Event, "event", "occurred_on", query, "summary").select_related("controversy")
-    )
-    organizations = list(_named(Organization, "organization", query, text))
-    products = list(_named(Product, "product", query, text, developer_name=_developer_name()))
-    sources = list(
-        _ranked(Source, "source", "published_on", query, "excerpt").prefetch_related(
-            _citing_events()
+    controversies = list(
+        _ranked(Controversy, "controversy", "last_event_on", query, "summary").only(
+            *SHOWN["controversy"]
         )
+    )
+    events = list(
+        _ranked(Event, "event", "occurred_on", query, "summary")
+        .select_related("controversy")
+        .only(*SHOWN["event"])
+    )
+    organizations = list(
+        _named(Organization, "organization", query, text).only(*SHOWN["organization"])
+    )
+    products = list(
+        _named(Product, "product", query, text, developer_name=_developer_name()).only(
+            *SHOWN["product"]
+        )
+    )
+    sources = list(
+        _ranked(Source, "source", "published_on", query, "excerpt")
+        .only(*SHOWN["source"])
+        .prefetch_related(_citing_events())
     )
     return _groups(
         controversies,
@@ -374,7 +399,9 @@ def _developer_name() -> Subquery:
 def _citing_events() -> Prefetch:
     return Prefetch(
         "citations",
-        queryset=EventSource.objects.select_related("event__controversy").order_by("id"),
+        queryset=EventSource.objects.select_related("event__controversy")
+        .only("source_id", "event__controversy__title", "event__controversy__slug")
+        .order_by("id"),
     )
 
 

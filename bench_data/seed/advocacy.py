@@ -142,9 +142,12 @@ def seed_shareholders(ctx: SeedContext) -> None:
     seen: set[tuple[int, int]] = set()
     resolution_id = 0
     years = range(2015, ctx.today.year + 1)
+    # The companies at the centre of the most controversies are the big listed ones that
+    # face AI resolutions at most annual meetings, so they hold meetings more often.
+    weights = [1 + len(ctx.controversies_by_company.get(c, ())) for c in companies]
     for pk in range(1, min(ctx.scale.meetings, len(companies) * len(years)) + 1):
         while True:
-            company, year = rng.choice(companies), rng.choice(years)
+            company, year = rng.choices(companies, weights)[0], rng.choice(years)
             if (company, year) not in seen:
                 seen.add((company, year))
                 break

@@ -85,7 +85,8 @@ def seed_organizations(ctx: SeedContext) -> None:
             aliases = [_acronym(name)] if rng.random() < 0.5 else []
         slug = unique.slug(name)
         ticker = sec_cik = ""
-        if kind == Kind.COMPANY and rng.random() < 0.5:
+        # The biggest target is always listed (as Amazon is), so it holds annual meetings.
+        if kind == Kind.COMPANY and (rng.random() < 0.5 or pk == 1):
             ticker = base[:4].upper()
             sec_cik = f"{1_000_000 + pk:010d}"
             ctx.ticker_companies.append(pk)
