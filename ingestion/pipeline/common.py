@@ -39,6 +39,13 @@ _LOCK_STATE_SQL = """
 """
 
 
+# Whether the locked article already has mentions or suggestions (a retried one may): a
+# step that writes them learns it with the lock, so a new article costs no DELETEs.
+HAS_MATCHES = """,
+    EXISTS (SELECT 1 FROM ingestion_mention WHERE article_id = article.id),
+    EXISTS (SELECT 1 FROM ingestion_suggestion WHERE article_id = article.id)"""
+
+
 def lock_state(article_id: int, states: Iterable[str], *, extra: str = "") -> tuple | None:
     """Like lock_article, but reads only the state (and the ``extra`` SQL columns, on the
     row aliased ``article``), not the whole row: for a step that holds the article as it
@@ -64,18 +71,22 @@ def copy_row(locked: Article, *, to: Article) -> None:
         setattr(to, field.attname, getattr(locked, field.attname))
 
 
-def article_fail(*, article: Article, reason: str, from_states: Iterable[str]) -> bool:
-    """Record a failure with its reason, unless the article already moved on."""
+def article_fail(
+    *, article: Article, reason: str, from_states: Iterable[str], also: dict | None = None
+) -> bool:
+    """Record a failure with its reason (and the fields in ``also``, such as what the
+    fetch learnt), unless the article already moved on."""
     reason = (reason or "Unknown failure").strip()[:MAX_REASON_LENGTH]
+    changes = {**(also or {}), "state": ArticleState.FAILED, "failure_reason": reason}
     with transaction.atomic():
         locked = lock_article(article.pk, from_states)
         if locked is None:
             return False
-        locked.state = ArticleState.FAILED
-        locked.failure_reason = reason
-        locked.save(update_fields=["state", "failure_reason", "updated_at"])
-    article.state = ArticleState.FAILED
-    article.failure_reason = reason
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*changes, "updated_at"])
+    for name, value in changes.items():
+        setattr(article, name, value)
     return True
 
 

@@ -1,4 +1,5 @@
-"""Fetch a queued article, extract it, settle its canonical URL and check for copies."""
+"""Fetch a queued article, extract it, settle its canonical URL and check for copies
+(and, when asked, go on to match and suggest in the same transaction)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ingestion.fetch import FetchError, FetchResult, fetch_page
 from ingestion.models import Article, ArticleState
 from ingestion.pipeline import dedupe
 from ingestion.pipeline.common import (
+    HAS_MATCHES,
     RetryLater,
     article_fail,
     describe_fetch_error,
@@ -18,6 +20,8 @@ from ingestion.pipeline.common import (
     save_changes,
 )
 from ingestion.pipeline.extract import Extracted, ExtractionError, extract_page
+from ingestion.pipeline.matching import current_matcher, mentioned_ids, mentions_record
+from ingestion.pipeline.suggest import suggestions_replace
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +29,13 @@ FETCH_STATES = (ArticleState.QUEUED, ArticleState.FETCHED)
 
 
 def article_fetch(*, article: Article, final_attempt: bool = True) -> FetchResult | None:
-    """Download the page and mark the article fetched; None if it failed or moved on."""
+    """Download the page; None if that failed (recorded) or the article moved on.
+
+    What the fetch learnt is set on ``article`` and written with the extraction, in the
+    same UPDATE: a separate write of a "fetched" state kept nothing a replay could use
+    (the bytes are not stored, so a fetched article is fetched again) and cost a write
+    of the row and every index on it.
+    """
     if article.state not in FETCH_STATES:
         return None
     try:
@@ -39,31 +49,34 @@ def article_fetch(*, article: Article, final_attempt: bool = True) -> FetchResul
             from_states=FETCH_STATES,
         )
         return None
-    now = timezone.now()
-    changes = {
-        "state": ArticleState.FETCHED,
-        "fetched_at": now,
-        "final_url": result.final_url[:2000],
-        "content_type": result.content_type[:100],
-        "updated_at": now,
-    }
-    updated = Article.objects.filter(pk=article.pk, state__in=FETCH_STATES).update(**changes)
-    if not updated:
-        return None
-    for name, value in changes.items():
-        setattr(article, name, value)
+    article.fetched_at = timezone.now()
+    article.final_url = result.final_url[:2000]
+    article.content_type = result.content_type[:100]
     return result
 
 
-def article_store_extraction(*, article: Article, extracted: Extracted, final_url: str) -> str:
-    """Save what was extracted and either move on (extracted) or link the original
-    (duplicate). Returns the new state, or the current one if another delivery won."""
+def _fetched(article: Article) -> dict:
+    return {
+        "fetched_at": article.fetched_at,
+        "final_url": article.final_url,
+        "content_type": article.content_type,
+    }
+
+
+def article_store_extraction(
+    *, article: Article, extracted: Extracted, final_url: str, then_match: bool = False
+) -> str:
+    """Save what was extracted and either move on (extracted; with ``then_match``, on to
+    review with its mentions and suggestions) or link the original (duplicate). Returns
+    the new state, or the current one if another delivery won."""
     normalised = dedupe.normalise_text(extracted.text)  # once, for both fingerprints
     text_hash = dedupe.content_hash(extracted.text, normalised=normalised)
     signature = dedupe.minhash_of(extracted.text, normalised=normalised)
+    matcher = current_matcher() if then_match else None  # built outside any lock
     with transaction.atomic():
         dedupe.serialise_dedupe()
-        if lock_state(article.pk, [ArticleState.FETCHED]) is None:
+        locked = lock_state(article.pk, FETCH_STATES, extra=HAS_MATCHES if then_match else "")
+        if locked is None:
             article.refresh_from_db()  # another delivery moved it on
             return article.state
         # Only this step, under this lock, changes the row from here: the instance is
@@ -85,6 +98,7 @@ def article_store_extraction(*, article: Article, extracted: Extracted, final_ur
             holders=holders,
         )
         changes = {
+            **_fetched(article),
             "title": extracted.title,
             "author": extracted.author,
             "published_on": extracted.published_on,
@@ -97,6 +111,8 @@ def article_store_extraction(*, article: Article, extracted: Extracted, final_ur
         }
         if duplicate is None:
             changes.update(canonical_url=canonical, state=ArticleState.EXTRACTED)
+            if matcher is not None:
+                changes.update(_matched(article, changes, matcher, has_matches=locked[1:]))
         else:
             original, reason = duplicate
             changes.update(
@@ -108,8 +124,26 @@ def article_store_extraction(*, article: Article, extracted: Extracted, final_ur
     return article.state
 
 
-def article_process(*, article: Article, final_attempt: bool = True) -> str:
-    """Queued or fetched -> extracted (or duplicate, or failed with the reason)."""
+def _matched(article: Article, changes: dict, matcher, *, has_matches: tuple) -> dict:
+    """The article's mentions and suggestions, stored, and the fields that say so (its
+    relevance; in review), for an article whose extraction is in ``changes``."""
+    for name, value in changes.items():
+        setattr(article, name, value)  # matching reads the title and text
+    has_mentions, has_suggestions = has_matches
+    hits = mentions_record(article=article, matcher=matcher, clear=has_mentions)
+    suggestions_replace(article=article, mentioned=mentioned_ids(hits), clear=has_suggestions)
+    return {
+        "relevance": article.relevance,
+        "relevance_terms": article.relevance_terms,
+        "state": ArticleState.IN_REVIEW,
+    }
+
+
+def article_process(
+    *, article: Article, final_attempt: bool = True, then_match: bool = False
+) -> str:
+    """Queued or fetched -> extracted (or duplicate, or failed with the reason); with
+    ``then_match``, an extracted article goes on to review in the same transaction."""
     result = article_fetch(article=article, final_attempt=final_attempt)
     if result is None:
         article.refresh_from_db()
@@ -124,8 +158,10 @@ def article_process(*, article: Article, final_attempt: bool = True) -> str:
             feed_date=feed_date,
         )
     except ExtractionError as exc:
-        article_fail(article=article, reason=str(exc), from_states=[ArticleState.FETCHED])
+        article_fail(
+            article=article, reason=str(exc), from_states=FETCH_STATES, also=_fetched(article)
+        )
         return article.state
     return article_store_extraction(
-        article=article, extracted=extracted, final_url=result.final_url
+        article=article, extracted=extracted, final_url=result.final_url, then_match=then_match
     )

@@ -70,6 +70,24 @@ def test_it_falls_back_to_the_feed_date_on_a_bare_page():
     assert extracted.declared_canonical == ""
 
 
+def test_it_asks_trafilatura_for_what_the_structured_data_leaves_unsaid():
+    # No JSON-LD, OpenGraph or feed date: the author and date come from trafilatura's
+    # own reading of the page's meta tags.
+    body = page(
+        title="Rekognition and the police",
+        paragraphs=STORY,
+        extra_head='<meta name="author" content="Jane Roe">'
+        '<meta name="date" content="2021-03-12">',
+    )
+
+    extracted = extract_page(body, url=URL)
+
+    assert extracted.author == "Jane Roe"
+    assert extracted.published_on == dt.date(2021, 3, 12)
+    assert extracted.date_source == "guessed"
+    assert extracted.title == "Rekognition and the police"
+
+
 def test_it_ignores_a_canonical_link_to_another_site():
     body = page(
         title="Syndicated",

@@ -179,6 +179,20 @@ def test_it_records_why_a_page_failed(site, route, reason):
     assert site.hits[path] == 1  # none of these is retried
 
 
+def test_a_page_without_an_article_keeps_what_its_fetch_learnt(site):
+    url = site.add("/menu", b"<html><body><nav>Home</nav></body></html>")
+    article = queue(url)
+
+    article_process(article=article)
+
+    article.refresh_from_db()
+    assert article.state == Article.State.FAILED
+    assert "No article text" in article.failure_reason
+    assert article.final_url == url
+    assert article.content_type == "text/html"
+    assert article.fetched_at is not None
+
+
 def test_it_retries_a_server_error_then_records_it(site):
     article = queue(site.add("/down", b"busy", status=500, content_type="text/plain"))
 
