@@ -76,8 +76,7 @@ def test_it_asks_trafilatura_for_what_the_structured_data_leaves_unsaid():
     body = page(
         title="Rekognition and the police",
         paragraphs=STORY,
-        extra_head='<meta name="author" content="Jane Roe">'
-        '<meta name="date" content="2021-03-12">',
+        extra_head='<meta name="author" content="Jane Roe"><meta name="date" content="2021-03-12">',
     )
 
     extracted = extract_page(body, url=URL)
