@@ -22,6 +22,7 @@ from ingestion.pipeline.common import (
     lock_state,
     save_changes,
 )
+from ingestion.pipeline.curated import one_reading
 from ingestion.pipeline.matching import (
     article_match,
     article_rematch,
@@ -100,11 +101,12 @@ def article_advance(*, article: Article, final_attempt: bool = True) -> str:
         ArticleState.EXTRACTED: lambda: article_match_and_suggest(article=article),
         ArticleState.MATCHED: lambda: article_match_and_suggest(article=article),
     }
-    while article.state in steps:
-        before = article.state
-        after = steps[before]()
-        if after == before:
-            break
+    with one_reading():  # the steps see the curated rows as of one moment
+        while article.state in steps:
+            before = article.state
+            after = steps[before]()
+            if after == before:
+                break
     return article.state
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 import redis
@@ -25,13 +27,40 @@ RECHECK_SECONDS = 10.0
 T = TypeVar("T")
 
 
-def _generation() -> int | None:
+_UNREAD = object()
+# Inside one_reading(): the generation read for this unit of work, or _UNREAD until then.
+_pinned: ContextVar[object] = ContextVar("curated_generation", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Every snapshot asked for inside checks the generation read once, at the first
+    ask: one article's steps need the automaton and the topic terms, and each Redis read
+    cost as much as the check it answers."""
+    token = _pinned.set(_UNREAD)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def _read_generation() -> int | None:
     try:
         return facets.generation()
     except redis.RedisError as exc:
         # Without the shared counter, fall back to checking the rows every time.
         logger.warning("Facet generation unavailable (%s); re-checking curated rows", exc)
         return None
+
+
+def _generation() -> int | None:
+    pinned = _pinned.get()
+    if pinned is None:  # not inside one_reading()
+        return _read_generation()
+    if pinned is _UNREAD:
+        pinned = _read_generation()
+        _pinned.set(pinned)
+    return pinned  # type: ignore[return-value]
 
 
 class CuratedSnapshot(Generic[T]):

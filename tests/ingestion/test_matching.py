@@ -93,6 +93,27 @@ def test_it_rebuilds_the_automaton_when_aliases_change(domain):
     assert aclu.count == 3  # twice "ACLU", once "the civil liberties group"
 
 
+def test_one_articles_steps_read_the_generation_once_and_see_an_earlier_edit(domain, monkeypatch):
+    from controversies import facets
+    from ingestion.pipeline import curated
+    from ingestion.pipeline.relevance import topic_terms
+
+    reads = []
+    real = facets.generation
+    monkeypatch.setattr(facets, "generation", lambda: reads.append(1) or real())
+    domain.aclu.aliases = "ACLU\nthe civil liberties group"
+    domain.aclu.save()  # before the article's steps start: they must see it
+
+    with curated.one_reading():
+        matcher = current_matcher()
+        topic_terms()
+        current_matcher()
+
+    assert len(reads) == 1
+    hits = matcher.find("A statement from the civil liberties group.")
+    assert [hit.pk for hit in hits] == [domain.aclu.pk]
+
+
 def test_it_suggests_the_controversy_sharing_entities_with_reasons(domain):
     domain.controversy.last_event_on = dt.date(2024, 4, 25)
     domain.controversy.save()
