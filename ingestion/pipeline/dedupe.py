@@ -245,9 +245,12 @@ def original_of(article: Article) -> Article:
     return article
 
 
-def serialise_dedupe() -> None:
-    """Inside a transaction on PostgreSQL, make concurrent workers dedupe one at a time,
-    so two near-copies processed at the same moment still see each other."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+def serialising_column() -> str:
+    """A column for lock_state's ``extra``: taking the row lock also makes concurrent
+    workers dedupe one at a time (PostgreSQL; nothing on SQLite, which has one writer),
+    so two near-copies processed at the same moment still see each other. In the same
+    query, not one of its own: the lock is taken for every article. PostgreSQL computes
+    the column before it locks the row, so the order is the lock, then the row."""
+    if connection.vendor != "postgresql":
+        return ""
+    return f", pg_advisory_xact_lock({_ADVISORY_LOCK_KEY}) IS NULL"

@@ -74,8 +74,8 @@ def article_store_extraction(
     signature = dedupe.minhash_of(extracted.text, normalised=normalised)
     matcher = current_matcher() if then_match else None  # built outside any lock
     with transaction.atomic():
-        dedupe.serialise_dedupe()
-        locked = lock_state(article.pk, FETCH_STATES, extra=HAS_MATCHES if then_match else "")
+        matches = HAS_MATCHES if then_match else ""
+        locked = lock_state(article.pk, FETCH_STATES, extra=matches + dedupe.serialising_column())
         if locked is None:
             article.refresh_from_db()  # another delivery moved it on
             return article.state
@@ -112,7 +112,7 @@ def article_store_extraction(
         if duplicate is None:
             changes.update(canonical_url=canonical, state=ArticleState.EXTRACTED)
             if matcher is not None:
-                changes.update(_matched(article, changes, matcher, has_matches=locked[1:]))
+                changes.update(_matched(article, changes, matcher, has_matches=locked[1:3]))
         else:
             original, reason = duplicate
             changes.update(

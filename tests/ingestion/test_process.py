@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection, transaction
 
 from ingestion.models import Article
-from ingestion.pipeline import RetryLater, article_process, article_queue
+from ingestion.pipeline import RetryLater, article_process, article_queue, dedupe
+from ingestion.pipeline.common import lock_state
 from ingestion.pipeline.dedupe import near_duplicate_index
+from ingestion.pipeline.process import FETCH_STATES
 from tests.ingestion.documents import OTHER_STORY, STORY, page
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +235,36 @@ def test_a_failed_article_does_not_block_its_canonical_url(site):
     other.refresh_from_db()
     assert other.state == Article.State.EXTRACTED
     assert other.canonical_url == site.url("/story-amp")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_storing_at_once_dedupe_one_after_the_other():
+    # Two near-copies stored at the same moment must see each other: taking an
+    # article's row lock for the store step also waits for the other worker's.
+    if connection.vendor != "postgresql":
+        pytest.skip("the dedupe lock is PostgreSQL's; SQLite has one writer")
+    first, second = (queue(f"https://news.example.test/copy-{n}") for n in (1, 2))
+    held, release, second_locked = threading.Event(), threading.Event(), threading.Event()
+
+    def store(article: Article, *, then: threading.Event, wait: threading.Event | None) -> None:
+        try:
+            with transaction.atomic():
+                lock_state(article.pk, FETCH_STATES, extra=dedupe.serialising_column())
+                then.set()
+                if wait is not None:
+                    wait.wait(10)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=store, args=(first,), kwargs={"then": held, "wait": release})
+    two = threading.Thread(
+        target=store, args=(second,), kwargs={"then": second_locked, "wait": None}
+    )
+    one.start()
+    assert held.wait(10)
+    two.start()
+    assert not second_locked.wait(0.5)  # waiting for the first worker
+    release.set()
+    assert second_locked.wait(10)
+    one.join(10)
+    two.join(10)
