@@ -18,7 +18,7 @@ import time
 from multiprocessing import Pool
 
 from bench.memory import children, die_with_parent, peak_rss_mb, rss_mb
-from bench.site import LoopbackSite, article_html
+from bench.site import ENTITY_NAMES, LoopbackSite, article_html
 
 CONCURRENCY = 2
 WARMUP = 10
@@ -41,8 +41,28 @@ def _extract_alone(page: tuple[int, bytes]) -> int:
     return len(getattr(document, "text", "") or "")
 
 
-def render(numbers: range) -> dict[int, bytes]:
-    return {number: article_html(number) for number in numbers}
+def known_names() -> tuple[str, ...]:
+    """Names the pipeline will recognise: the companies at the centre of the most
+    controversies, and their products, so that every page has mentions to record and
+    controversies to suggest, as a real story about them would."""
+    from django.db.models import Count
+
+    from controversies.models import Organization, Product
+
+    companies = list(
+        Organization.objects.filter(kind=Organization.Kind.COMPANY)
+        .annotate(n=Count("controversies"))
+        .order_by("-n", "pk")
+        .values_list("pk", "name")[:4]
+    )
+    products = Product.objects.filter(developer__in=[pk for pk, _ in companies])
+    names = [name for _, name in companies]
+    names += list(products.order_by("pk").values_list("name", flat=True)[:3])
+    return tuple(names) or ENTITY_NAMES
+
+
+def render(numbers: range, names: tuple[str, ...] = ENTITY_NAMES) -> dict[int, bytes]:
+    return {number: article_html(number, names) for number in numbers}
 
 
 def trafilatura_rate(rendered: dict[int, bytes]) -> float:
@@ -176,8 +196,9 @@ def _cleanup() -> None:
 
 def run(pages: int, memory_articles: int) -> dict:
     results: dict = {"pages": pages, "memory_articles": memory_articles}
-    timed = render(range(1, pages + 1))
-    with LoopbackSite(rendered=timed) as site:
+    names = known_names()
+    timed = render(range(1, pages + 1), names)
+    with LoopbackSite(rendered=timed, names=names) as site:
         env = dict(
             os.environ,
             INGESTION_ALLOWED_HOSTS=site.host,

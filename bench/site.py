@@ -19,18 +19,22 @@ from bench_data.seed import words
 ENTITY_NAMES = ("Amazon", "Rekognition", "Microsoft", "Clearview AI", "ACLU", "Google", "ICE")
 
 
-def article_text(number: int, *, paragraphs: int = 8) -> list[str]:
+def article_text(
+    number: int, *, paragraphs: int = 8, names: tuple[str, ...] = ENTITY_NAMES
+) -> list[str]:
     rng = random.Random(number)
-    subjects = [words.pseudo_word(rng, 3) for _ in range(6)] + list(ENTITY_NAMES)
+    subjects = [words.pseudo_word(rng, 3) for _ in range(6)] + list(names)
     out = []
     for _ in range(paragraphs):
         out.append(" ".join(words.sentence(rng, rng.choice(subjects)) for _ in range(4)))
     return out
 
 
-def article_html(number: int) -> bytes:
+def article_html(number: int, names: tuple[str, ...] = ENTITY_NAMES) -> bytes:
+    """``names``: the organisations and products the story is about (the ingestion
+    bench passes ones its database knows, so matching and suggesting have work)."""
     rng = random.Random(number)
-    title = f"{rng.choice(ENTITY_NAMES)} faces questions over {words.COMMON_TERM} report {number}"
+    title = f"{rng.choice(names)} faces questions over {words.COMMON_TERM} report {number}"
     published = dt.date(2024, 1, 1) + dt.timedelta(days=number % 600)
     ld = {
         "@context": "https://schema.org",
@@ -40,7 +44,7 @@ def article_html(number: int) -> bytes:
         "author": {"@type": "Person", "name": f"{words.pseudo_word(rng, 2)} Writer"},
         "publisher": {"@type": "Organization", "name": "Loopback News"},
     }
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in article_text(number))
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in article_text(number, names=names))
     nav = "".join(
         f'<li class="menu-item"><a href="/section/{i}/topic/{j}">Section {i} topic {j}</a></li>'
         for i in range(30)
@@ -83,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.send_error(404)
             return
-        content = self.server.rendered.get(number) or article_html(number)
+        content = self.server.rendered.get(number) or article_html(number, self.server.names)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(content)))
@@ -97,6 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     # Pages rendered ahead of time, by number: serving them is only a write.
     rendered: dict[int, bytes]
+    names: tuple[str, ...]
 
 
 class LoopbackSite:
@@ -104,13 +109,16 @@ class LoopbackSite:
     would wait for the interpreter lock while that process queues articles or polls, and
     the worker would wait on them, idle, for what is network latency nowhere else."""
 
-    def __init__(self, rendered: dict[int, bytes] | None = None) -> None:
+    def __init__(
+        self, rendered: dict[int, bytes] | None = None, names: tuple[str, ...] = ENTITY_NAMES
+    ) -> None:
         """``rendered``: pages to serve as they are, by number (any other is rendered
         on request). Rendering one costs several ms of CPU, on the cores the measured
         worker uses: a timed run serves pre-rendered pages, so only the pipeline's own
-        work is timed."""
+        work is timed. ``names``: what the pages rendered on request are about."""
         self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.rendered = dict(rendered or {})
+        self.server.names = names
         self.server.daemon_threads = True
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self._process: multiprocessing.Process | None = None

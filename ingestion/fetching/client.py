@@ -36,6 +36,7 @@ from ingestion.fetching.addresses import Target, check_url
 from ingestion.fetching.body import CHUNK_SIZE, describe_size, parse_content_type, read_capped
 from ingestion.fetching.errors import FetchError, FetchResult
 from ingestion.fetching.ratelimit import wait_for_slot
+from ingestion.fetching.watchdog import Alarm, watchdog
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -156,7 +157,7 @@ class _Exchange:
             **extra_headers,
         }
         self._connection: HTTPConnection | None = None
-        self._watchdog: threading.Timer | None = None
+        self._alarm: Alarm | None = None
         self._expired = threading.Event()
         self.response: HTTPResponse
 
@@ -264,13 +265,11 @@ class _Exchange:
             with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
-        self._watchdog = threading.Timer(max(0.0, self.deadline.remaining()), expire)
-        self._watchdog.daemon = True
-        self._watchdog.start()
+        self._alarm = watchdog.after(self.deadline.remaining(), expire)
 
     def _close(self) -> None:
-        if self._watchdog is not None:
-            self._watchdog.cancel()
+        if self._alarm is not None:
+            self._alarm.cancel()
         if getattr(self, "response", None) is not None:
             self.response.close()
         if self._connection is not None:
