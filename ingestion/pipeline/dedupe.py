@@ -91,7 +91,9 @@ _RECENT_SQL = """
     SELECT id FROM ingestion_article
      WHERE minhash IS NOT NULL AND state NOT IN (%s, %s) AND updated_at >= %s
 """
-_SIGNATURES_SQL = "SELECT id, minhash FROM ingestion_article WHERE id = ANY(%s)"
+_SIGNATURES_SQL = "SELECT id, minhash FROM ingestion_article WHERE id IN ({ids})"
+# Ids per signatures query: under every backend's limit on parameters.
+_SIGNATURES_CHUNK = 5_000
 
 
 class NearDuplicateIndex:
@@ -141,8 +143,9 @@ class NearDuplicateIndex:
         with connection.cursor() as cursor:
             cursor.execute(_RECENT_SQL, [ArticleState.DUPLICATE, ArticleState.FAILED, since])
             new_ids = [pk for (pk,) in cursor.fetchall() if pk not in self._lsh]
-            if new_ids:
-                cursor.execute(_SIGNATURES_SQL, [new_ids])
+            for start in range(0, len(new_ids), _SIGNATURES_CHUNK):
+                chunk = new_ids[start : start + _SIGNATURES_CHUNK]
+                cursor.execute(_SIGNATURES_SQL.format(ids=", ".join(["%s"] * len(chunk))), chunk)
                 self._insert(cursor.fetchall())
         self._topped_up_at = now
         # Some headroom, or a full window would be rebuilt after every new article.
@@ -175,13 +178,14 @@ Holders = tuple[Article | None, Article | None]
 
 # Written out rather than as two ORM querysets joined with union(): it runs under the
 # dedupe lock for every article, and compiling the union cost ten times running it.
+# Each side in a subquery of its own: SQLite refuses a parenthesised side of a UNION.
 _HOLDERS_SQL = """
-    (SELECT 'url' AS holds, id, state, duplicate_of_id FROM ingestion_article
-      WHERE canonical_url = %s AND id <> %s LIMIT 1)
+    SELECT * FROM (SELECT 'url' AS holds, id, state, duplicate_of_id FROM ingestion_article
+                    WHERE canonical_url = %s AND id <> %s LIMIT 1) AS by_url
     UNION ALL
-    (SELECT 'text' AS holds, id, state, duplicate_of_id FROM ingestion_article
-      WHERE content_hash = %s AND id <> %s AND state <> %s
-      ORDER BY created_at, id LIMIT 1)
+    SELECT * FROM (SELECT 'text' AS holds, id, state, duplicate_of_id FROM ingestion_article
+                    WHERE content_hash = %s AND id <> %s AND state <> %s
+                    ORDER BY created_at, id LIMIT 1) AS by_text
 """
 
 

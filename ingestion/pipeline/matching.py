@@ -23,7 +23,13 @@ from django.db.models import Count, Max
 
 from controversies.models import Organization, Product, split_aliases
 from ingestion.models import Article, ArticleState, Mention
-from ingestion.pipeline.common import copy_row, lock_article
+from ingestion.pipeline.common import (
+    Statement,
+    copy_row,
+    execute_together,
+    insert_statement,
+    lock_article,
+)
 from ingestion.pipeline.curated import CuratedSnapshot
 from ingestion.pipeline.relevance import is_word_char, relevance_score
 
@@ -158,20 +164,29 @@ def _article_text(article: Article) -> str:
     return "\n".join(filter(None, [article.title or article.feed_title, article.text]))
 
 
+def mentions_insert(article: Article, hits: list[Hit]) -> Statement | None:
+    """The INSERT of ``hits`` as the article's mentions (None for no hits)."""
+    return insert_statement(
+        Mention,
+        ("article", "organization", "product", "alias", "count"),
+        [
+            (
+                article.pk,
+                hit.pk if hit.kind == ORGANIZATION else None,
+                hit.pk if hit.kind == PRODUCT else None,
+                hit.alias[:200],
+                hit.count,
+            )
+            for hit in hits
+        ],
+    )
+
+
 def mentions_replace(*, article: Article, hits: list[Hit], clear: bool = True) -> None:
     """Store ``hits`` as the article's mentions; ``clear=False`` when it has none yet."""
     if clear:
         article.mentions.all().delete()
-    Mention.objects.bulk_create(
-        Mention(
-            article=article,
-            organization_id=hit.pk if hit.kind == ORGANIZATION else None,
-            product_id=hit.pk if hit.kind == PRODUCT else None,
-            alias=hit.alias[:200],
-            count=hit.count,
-        )
-        for hit in hits
-    )
+    execute_together([mentions_insert(article, hits)])
 
 
 def article_rematch(*, article: Article) -> list[Hit]:
@@ -186,13 +201,28 @@ def article_rematch(*, article: Article) -> list[Hit]:
     return hits
 
 
-def mentions_record(*, article: Article, matcher: Matcher, clear: bool = True) -> list[Hit]:
-    """Store what a locked article mentions and set (not save) its relevance."""
+@dataclass(frozen=True)
+class Matches:
+    """What an article's text names, and how relevant it reads, before it is stored."""
+
+    hits: list[Hit]
+    relevance: float
+    relevance_terms: list[str]
+
+
+def matches_of(article: Article, matcher: Matcher) -> Matches:
     text = _article_text(article)
     hits = matcher.find(text)
-    mentions_replace(article=article, hits=hits, clear=clear)
-    article.relevance, article.relevance_terms = relevance_score(text, entity_count=len(hits))
-    return hits
+    relevance, terms = relevance_score(text, entity_count=len(hits))
+    return Matches(hits=hits, relevance=relevance, relevance_terms=terms)
+
+
+def mentions_record(*, article: Article, matcher: Matcher, clear: bool = True) -> list[Hit]:
+    """Store what a locked article mentions and set (not save) its relevance."""
+    matches = matches_of(article, matcher)
+    mentions_replace(article=article, hits=matches.hits, clear=clear)
+    article.relevance, article.relevance_terms = matches.relevance, matches.relevance_terms
+    return matches.hits
 
 
 def mentioned_ids(hits: list[Hit]) -> tuple[set[int], set[int]]:

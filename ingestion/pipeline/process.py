@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 
 from django.db import transaction
@@ -20,8 +21,14 @@ from ingestion.pipeline.common import (
     save_changes,
 )
 from ingestion.pipeline.extract import Extracted, ExtractionError, extract_page
-from ingestion.pipeline.matching import current_matcher, mentioned_ids, mentions_record
-from ingestion.pipeline.suggest import suggestions_replace
+from ingestion.pipeline.matching import (
+    Matches,
+    current_matcher,
+    matches_of,
+    mentioned_ids,
+    mentions_insert,
+)
+from ingestion.pipeline.suggest import suggestions_for, suggestions_insert
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +79,24 @@ def article_store_extraction(
     normalised = dedupe.normalise_text(extracted.text)  # once, for both fingerprints
     text_hash = dedupe.content_hash(extracted.text, normalised=normalised)
     signature = dedupe.minhash_of(extracted.text, normalised=normalised)
-    matcher = current_matcher() if then_match else None  # built outside any lock
+    changes = {
+        **_fetched(article),
+        "title": extracted.title,
+        "author": extracted.author,
+        "published_on": extracted.published_on,
+        "date_source": extracted.date_source,
+        "site_name": extracted.site_name,
+        "language": extracted.language,
+        "text": extracted.text,
+        "content_hash": text_hash,
+        "minhash": dedupe.minhash_to_bytes(signature) if signature else None,
+    }
+    # Matching and scoring suggestions read only the text and curated rows: done before
+    # the lock, which makes every worker's dedupe wait (only a copy's are thrown away).
+    matched = _matched(article, changes) if then_match else None
     with transaction.atomic():
-        matches = HAS_MATCHES if then_match else ""
-        locked = lock_state(article.pk, FETCH_STATES, extra=matches + dedupe.serialising_column())
+        extra = (HAS_MATCHES if then_match else "") + dedupe.serialising_column()
+        locked = lock_state(article.pk, FETCH_STATES, extra=extra)
         if locked is None:
             article.refresh_from_db()  # another delivery moved it on
             return article.state
@@ -97,22 +118,25 @@ def article_store_extraction(
             signature=signature,
             holders=holders,
         )
-        changes = {
-            **_fetched(article),
-            "title": extracted.title,
-            "author": extracted.author,
-            "published_on": extracted.published_on,
-            "date_source": extracted.date_source,
-            "site_name": extracted.site_name,
-            "language": extracted.language,
-            "text": extracted.text,
-            "content_hash": text_hash,
-            "minhash": dedupe.minhash_to_bytes(signature) if signature else None,
-        }
+        inserts = []
         if duplicate is None:
             changes.update(canonical_url=canonical, state=ArticleState.EXTRACTED)
-            if matcher is not None:
-                changes.update(_matched(article, changes, matcher, has_matches=locked[1:3]))
+            if matched is not None:
+                has_mentions, has_suggestions = locked[1:3]
+                if has_mentions:  # a retried article
+                    article.mentions.all().delete()
+                if has_suggestions:
+                    article.suggestions.all().delete()
+                matches, suggestions = matched
+                inserts = [
+                    mentions_insert(article, matches.hits),
+                    suggestions_insert(article, suggestions),
+                ]
+                changes.update(
+                    relevance=matches.relevance,
+                    relevance_terms=matches.relevance_terms,
+                    state=ArticleState.IN_REVIEW,
+                )
         else:
             original, reason = duplicate
             changes.update(
@@ -120,23 +144,19 @@ def article_store_extraction(
                 duplicate_reason=f"{reason} as article #{original.pk}"[:200],
                 state=ArticleState.DUPLICATE,
             )
-        save_changes(article, **changes)
+        save_changes(article, also=inserts, **changes)
     return article.state
 
 
-def _matched(article: Article, changes: dict, matcher, *, has_matches: tuple) -> dict:
-    """The article's mentions and suggestions, stored, and the fields that say so (its
-    relevance; in review), for an article whose extraction is in ``changes``."""
+def _matched(article: Article, changes: dict) -> tuple[Matches, list]:
+    """The mentions, relevance and suggestions of the article as ``changes`` (its
+    extraction) will leave it, worked out on a copy: the instance changes only when the
+    row does."""
+    draft = copy.copy(article)
     for name, value in changes.items():
-        setattr(article, name, value)  # matching reads the title and text
-    has_mentions, has_suggestions = has_matches
-    hits = mentions_record(article=article, matcher=matcher, clear=has_mentions)
-    suggestions_replace(article=article, mentioned=mentioned_ids(hits), clear=has_suggestions)
-    return {
-        "relevance": article.relevance,
-        "relevance_terms": article.relevance_terms,
-        "state": ArticleState.IN_REVIEW,
-    }
+        setattr(draft, name, value)
+    matches = matches_of(draft, current_matcher())
+    return matches, suggestions_for(draft, mentioned=mentioned_ids(matches.hits))
 
 
 def article_process(

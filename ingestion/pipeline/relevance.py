@@ -122,8 +122,17 @@ def topic_terms() -> list[tuple[str, float]]:
     return _topic_terms.get()
 
 
+# (id, name) of every curated topic: suggestions look for each by name in the text.
+_topics = CuratedSnapshot(lambda: list(Topic.objects.values_list("pk", "name")))
+
+
+def curated_topics() -> list[tuple[int, str]]:
+    return _topics.get()
+
+
 def forget_topic_terms() -> None:
     _topic_terms.forget()
+    _topics.forget()
 
 
 def terms_in(text: str, terms: list[str]) -> list[str]:

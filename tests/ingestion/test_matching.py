@@ -134,6 +134,59 @@ def test_it_suggests_the_controversy_sharing_entities_with_reasons(domain):
     assert "Published 7 days after its latest event (25 Apr 2024)" in reasons
 
 
+def test_suggestions_rank_by_shared_entities_topics_and_date_then_title(domain, settings):
+    from controversies.models import Controversy, Topic
+
+    settings.INGESTION_MAX_SUGGESTIONS = 5
+
+    def case(title, *, companies=(), products=(), topics=(), started=None, last=None):
+        made = Controversy.objects.create(
+            title=title, slug=title.lower().replace(" ", "-"), started_on=started
+        )
+        made.companies.add(*companies)
+        made.products.add(*products)
+        made.topics.add(*topics)
+        # last_event_on is kept up to date from events; set here as events would set it
+        Controversy.objects.filter(pk=made.pk).update(last_event_on=last)
+        return made
+
+    chatbots = Topic.objects.create(name="chatbots", slug="chatbots")
+    case("Amazon Hiring Tool", companies=[domain.amazon], last=dt.date(2024, 5, 20))
+    case("Amazon Doorbell", companies=[domain.amazon], started=dt.date(2023, 12, 1))
+    case("Amazon Warehouse Cameras", companies=[domain.amazon])
+    case("Amazon Alexa Recordings", companies=[domain.amazon])
+    case("Rekognition Chatbot", products=[domain.rekognition], topics=[chatbots])
+    case("Amazon Voice Data", companies=[domain.amazon], last=dt.date(2020, 1, 1))
+    article = extracted(
+        "\n\n".join(STORY), title="Amazon sold Rekognition", published_on=dt.date(2024, 5, 2)
+    )
+    article_match(article=article)
+
+    article_suggest(article=article)
+
+    ranked = [(s.controversy.title, s.score) for s in article.suggestions.order_by("-score", "pk")]
+    # Amazon (3) + Rekognition (4) + a topic named in the text (1.5); the date is years
+    # off. Then Amazon and a latest event 18 days later (+2); a product; Amazon and a
+    # start 153 days before (+1), ahead of Amazon alone by title. Five at most.
+    assert ranked == [
+        ("Amazon Rekognition sold to police", 8.5),
+        ("Amazon Hiring Tool", 5.0),
+        ("Amazon Doorbell", 4.0),
+        ("Rekognition Chatbot", 4.0),
+        ("Amazon Alexa Recordings", 3.0),
+    ]
+    reasons = {s.controversy.title: s.reasons for s in article.suggestions.all()}
+    assert reasons["Amazon Hiring Tool"] == [
+        "Mentions Amazon (company)",
+        "Published 18 days before its latest event (20 May 2024)",
+    ]
+    assert reasons["Amazon Doorbell"] == [
+        "Mentions Amazon (company)",
+        "Published 153 days after it started (01 Dec 2023)",
+    ]
+    assert reasons["Rekognition Chatbot"] == ["Mentions Amazon Rekognition (product)"]
+
+
 def test_it_suggests_nothing_without_shared_entities(domain):
     Organization.objects.create(name="City Council", slug="council")
     article = extracted("\n\n".join(OTHER_STORY))
