@@ -121,6 +121,10 @@ class Article(models.Model):
     # datasketch MinHash hash values, so the near-duplicate index can be rebuilt from the
     # database without recomputing shingles for every stored text.
     minhash = models.BinaryField(null=True, blank=True, editable=False)
+    # The order in which articles that may be originals got their minhash: one more than
+    # the largest so far, taken under the dedupe lock. Each worker's in-memory index
+    # reads the rows past the last number it holds.
+    minhash_seq = models.BigIntegerField(null=True, blank=True, editable=False)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -149,9 +153,12 @@ class Article(models.Model):
             models.Index(fields=["state", "updated_at"], name="article_state_idx"),
             models.Index(fields=["state", "-relevance"], name="article_review_idx"),
             models.Index(fields=["created_at"], name="article_created_idx"),
-            # The near-duplicate index's top-up (rows updated since the last lookup, in
-            # any state): the one above would be scanned whole, state by state.
-            models.Index(fields=["updated_at"], name="article_updated_idx"),
+            # The near-duplicate index's top-up: the rows past the last minhash_seq.
+            models.Index(
+                fields=["minhash_seq"],
+                name="article_minhash_seq_idx",
+                condition=Q(minhash_seq__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -114,11 +114,15 @@ def execute_together(statements: Iterable[Statement | None]) -> None:
 def save_changes(article: Article, *, also: Iterable[Statement | None] = (), **changes) -> None:
     """Write ``changes`` (and a new updated_at) to the article's row, after the ``also``
     statements and in the same round trip, then to ``article`` itself: the instance
-    stays as it was if the write fails."""
+    stays as it was if the write fails. A value computed by the database (an expression)
+    is left for the instance to load when it is read."""
     changes["updated_at"] = timezone.now()
     execute_together([*also, update_statement(article.pk, changes)])
     for name, value in changes.items():
-        setattr(article, name, value)
+        if hasattr(value, "resolve_expression"):
+            article.__dict__.pop(Article._meta.get_field(name).attname, None)  # deferred
+        else:
+            setattr(article, name, value)
 
 
 def copy_row(locked: Article, *, to: Article) -> None:

@@ -8,8 +8,8 @@ original, never deleted.
 The MinHash signature of every article is stored with it, so the LSH index can be rebuilt
 from the database at any time. Each worker keeps one index in memory for a bounded window
 (the last INGESTION_DEDUPE_WINDOW_DAYS, at most INGESTION_LSH_MAX_ENTRIES articles, a
-tenth more between rebuilds), topped up from recently updated rows before each lookup
-(found through the index on updated_at) and rebuilt once an hour so old entries fall out.
+tenth more between rebuilds), topped up before each lookup with the rows stored since
+(by minhash_seq) and rebuilt once an hour so old entries fall out.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.conf import settings
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from controversies.canonical import InvalidURL, canonicalize_url
@@ -33,8 +34,6 @@ NUM_PERM = 128
 SCHEME = "affine32"
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE_THRESHOLD = 0.8
-# Rows whose commit order differs from their update time are caught by looking back a bit.
-_TOP_UP_SLACK = dt.timedelta(minutes=10)
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Any constant works; it names the lock that serialises dedupe across workers on Postgres.
 _ADVISORY_LOCK_KEY = 0x1D0C5
@@ -84,16 +83,21 @@ def minhash_from_bytes(data: bytes | memoryview) -> MinHash:
     return _new_minhash(np.frombuffer(bytes(data), dtype=np.uint32))
 
 
-# The top-up's queries (what _candidates(windowed=False) selects, and the signatures of
-# the rows not indexed yet) written out: they run before every lookup, and compiling them
-# as querysets cost more than running them.
-_RECENT_SQL = """
-    SELECT id FROM ingestion_article
-     WHERE minhash IS NOT NULL AND state NOT IN (%s, %s) AND updated_at >= %s
+# The top-up, written out: it runs before every lookup, and compiling it as a queryset
+# cost more than running it. minhash_seq is only set on rows that may be originals.
+_NEWER_SQL = """
+    SELECT id, minhash, minhash_seq FROM ingestion_article
+     WHERE minhash_seq > %s AND state NOT IN (%s, %s)
 """
-_SIGNATURES_SQL = "SELECT id, minhash FROM ingestion_article WHERE id IN ({ids})"
-# Ids per signatures query: under every backend's limit on parameters.
-_SIGNATURES_CHUNK = 5_000
+_LAST_SEQ_SQL = "SELECT MAX(minhash_seq) FROM ingestion_article"
+
+
+def next_minhash_seq() -> RawSQL:
+    """The minhash_seq of an article whose signature is being stored: in the UPDATE that
+    stores it, under the dedupe lock (serialising_column), so the numbers follow the
+    order in which the rows are committed and a top-up never skips one. Unlike the time
+    of the write, they do not depend on any worker's clock."""
+    return RawSQL("(SELECT COALESCE(MAX(minhash_seq), 0) + 1 FROM ingestion_article)", [])
 
 
 class NearDuplicateIndex:
@@ -106,7 +110,7 @@ class NearDuplicateIndex:
     def reset(self) -> None:
         self._lsh = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
         self._built_at: dt.datetime | None = None
-        self._topped_up_at: dt.datetime | None = None
+        self._last_seq = 0  # the largest minhash_seq read
         self.size = 0
 
     def _candidates(self, *, windowed: bool = True):
@@ -130,24 +134,21 @@ class NearDuplicateIndex:
         rebuild_every = dt.timedelta(seconds=settings.INGESTION_LSH_REBUILD_SECONDS)
         if self._built_at is None or now - self._built_at > rebuild_every:
             self.reset()
+            with connection.cursor() as cursor:  # first: later rows come by top-up
+                cursor.execute(_LAST_SEQ_SQL)
+                self._last_seq = cursor.fetchone()[0] or 0
             newest = self._candidates().order_by("-created_at")
             self._insert(newest.values_list("pk", "minhash")[: settings.INGESTION_LSH_MAX_ENTRIES])
-            self._built_at = self._topped_up_at = now
+            self._built_at = now
             return
-        # Every row updated within the slack comes back at each top-up, most of them
-        # already indexed: read their ids, and signatures only for the new ones.
-        # Not limited to the window: with created_at in the query PostgreSQL also reads
-        # the whole window's created_at index (11 ms at a million articles). An old row
-        # updated just now joins the index until the next rebuild.
-        since = self._topped_up_at - _TOP_UP_SLACK
+        # Not limited to the window: an old article stored again just now joins the index
+        # until the next rebuild.
         with connection.cursor() as cursor:
-            cursor.execute(_RECENT_SQL, [ArticleState.DUPLICATE, ArticleState.FAILED, since])
-            new_ids = [pk for (pk,) in cursor.fetchall() if pk not in self._lsh]
-            for start in range(0, len(new_ids), _SIGNATURES_CHUNK):
-                chunk = new_ids[start : start + _SIGNATURES_CHUNK]
-                cursor.execute(_SIGNATURES_SQL.format(ids=", ".join(["%s"] * len(chunk))), chunk)
-                self._insert(cursor.fetchall())
-        self._topped_up_at = now
+            skipped = [ArticleState.DUPLICATE, ArticleState.FAILED]
+            cursor.execute(_NEWER_SQL, [self._last_seq, *skipped])
+            rows = cursor.fetchall()
+        self._insert((pk, data) for pk, data, _seq in rows)
+        self._last_seq = max((seq for *_, seq in rows), default=self._last_seq)
         # Some headroom, or a full window would be rebuilt after every new article.
         limit = settings.INGESTION_LSH_MAX_ENTRIES
         if self.size > limit + limit // 10:

@@ -121,6 +121,8 @@ def article_store_extraction(
         inserts = []
         if duplicate is None:
             changes.update(canonical_url=canonical, state=ArticleState.EXTRACTED)
+            if signature is not None:
+                changes.update(minhash_seq=dedupe.next_minhash_seq())
             if matched is not None:
                 has_mentions, has_suggestions = locked[1:3]
                 if has_mentions:  # a retried article

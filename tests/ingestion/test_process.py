@@ -144,6 +144,24 @@ def test_it_finds_near_copies_from_stored_signatures_after_a_restart(site):
     assert copy.duplicate_of == original
 
 
+def test_a_near_copy_of_an_article_stored_by_a_worker_with_a_slow_clock_is_found(site):
+    article_process(article=queue(site.add("/other", page(title="Other", paragraphs=OTHER_STORY))))
+    original = queue(site.add("/news/rekognition", page(title="Original", paragraphs=STORY)))
+    article_process(article=original)
+    # Written by a worker whose clock is a day behind: the index reads what was stored
+    # since its last look in the order of storage, not by the time of the write.
+    Article.objects.filter(pk=original.pk).update(
+        updated_at=original.updated_at - dt.timedelta(days=1)
+    )
+    copy = queue(site.add("/copy", page(title="Copy", paragraphs=[*STORY, "Republished."])))
+
+    article_process(article=copy)
+
+    copy.refresh_from_db()
+    assert copy.state == Article.State.DUPLICATE
+    assert copy.duplicate_of == original
+
+
 def test_it_keeps_the_near_duplicate_index_bounded(site, settings):
     settings.INGESTION_LSH_MAX_ENTRIES = 2
     for n in range(4):
