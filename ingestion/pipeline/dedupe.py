@@ -85,10 +85,15 @@ def minhash_from_bytes(data: bytes | memoryview) -> MinHash:
 
 # The top-up, written out: it runs before every lookup, and compiling it as a queryset
 # cost more than running it. minhash_seq is only set on rows that may be originals.
+# In order and in batches, so the planner walks the minhash_seq index from the last
+# number whatever it believes about the column, and a worker back from a long pause
+# does not read every row stored meanwhile at once.
 _NEWER_SQL = """
     SELECT id, minhash, minhash_seq FROM ingestion_article
      WHERE minhash_seq > %s AND state NOT IN (%s, %s)
+     ORDER BY minhash_seq LIMIT %s
 """
+_TOP_UP_BATCH = 5_000
 _LAST_SEQ_SQL = "SELECT MAX(minhash_seq) FROM ingestion_article"
 
 
@@ -143,12 +148,16 @@ class NearDuplicateIndex:
             return
         # Not limited to the window: an old article stored again just now joins the index
         # until the next rebuild.
+        skipped = [ArticleState.DUPLICATE, ArticleState.FAILED]
         with connection.cursor() as cursor:
-            skipped = [ArticleState.DUPLICATE, ArticleState.FAILED]
-            cursor.execute(_NEWER_SQL, [self._last_seq, *skipped])
-            rows = cursor.fetchall()
-        self._insert((pk, data) for pk, data, _seq in rows)
-        self._last_seq = max((seq for *_, seq in rows), default=self._last_seq)
+            while True:
+                cursor.execute(_NEWER_SQL, [self._last_seq, *skipped, _TOP_UP_BATCH])
+                rows = cursor.fetchall()
+                self._insert((pk, data) for pk, data, _seq in rows)
+                if rows:
+                    self._last_seq = rows[-1][2]
+                if len(rows) < _TOP_UP_BATCH:
+                    break
         # Some headroom, or a full window would be rebuilt after every new article.
         limit = settings.INGESTION_LSH_MAX_ENTRIES
         if self.size > limit + limit // 10:
