@@ -35,6 +35,7 @@ class PageResult:
     p50_ms: float
     p95_ms: float
     samples: int
+    timings_ms: list[float]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -142,12 +143,29 @@ def _measure(pages: list[Page], *, requests: int, warmup: int) -> list[PageResul
                 path=page.path,
                 status=response.status_code,
                 queries=queries,
-                p50_ms=round(statistics.median(timings), 2),
-                p95_ms=round(percentile(timings, 0.95), 2),
-                samples=len(timings),
+                **summary(timings),
             )
         )
     return results
+
+
+def summary(timings: list[float]) -> dict:
+    return {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+        "samples": len(timings),
+        "timings_ms": [round(t, 3) for t in timings],
+    }
+
+
+def merge(turns: list[list[dict]]) -> list[dict]:
+    """One row per page from several runs of the same pages (dicts as main() writes
+    them): the timings pooled, the status and query count of the first run."""
+    merged = []
+    for rows in zip(*turns, strict=True):
+        timings = [t for row in rows for t in row["timings_ms"]]
+        merged.append({**rows[0], **summary(timings)})
+    return merged
 
 
 def main(argv: list[str]) -> int:
