@@ -118,14 +118,11 @@ class NearDuplicateIndex:
         self._last_seq = 0  # the largest minhash_seq read
         self.size = 0
 
-    def _candidates(self, *, windowed: bool = True):
-        rows = Article.objects.filter(minhash__isnull=False).exclude(
+    def _candidates(self):
+        window = timezone.now() - dt.timedelta(days=settings.INGESTION_DEDUPE_WINDOW_DAYS)
+        return Article.objects.filter(minhash__isnull=False, created_at__gte=window).exclude(
             state__in=[ArticleState.DUPLICATE, ArticleState.FAILED]
         )
-        if not windowed:
-            return rows
-        window = timezone.now() - dt.timedelta(days=settings.INGESTION_DEDUPE_WINDOW_DAYS)
-        return rows.filter(created_at__gte=window)
 
     def _insert(self, rows) -> None:
         for pk, data in rows:
