@@ -88,6 +88,11 @@ def pick_pages() -> list[Page]:
         ("list_3_filters", listing and f"{listing}?{urlencode(filters)}"),
         ("timeline", url("controversies:controversy", slug)),
         ("company", top_company and url("controversies:organization", top_company.slug)),
+        # Its shareholder record, which the company page loads with HTMX.
+        (
+            "company_record",
+            top_company and url("controversies:organization_votes", top_company.slug),
+        ),
         ("resolutions", url("controversies:resolution_list")),
         ("search_rare", search and f"{search}?{urlencode({'q': words.RARE_TERM})}"),
         ("search_common", search and f"{search}?{urlencode({'q': words.COMMON_TERM})}"),
@@ -102,7 +107,7 @@ def _api_installed() -> bool:
     return apps.is_installed("opendata")
 
 
-# A page that takes seconds would take many minutes for 30 samples; after this long it
+# A page that takes seconds would take many minutes for 60 samples; after this long it
 # stops early (at least MIN_SAMPLES), and its sample count in the results says so.
 PAGE_BUDGET_SECONDS = 45.0
 MIN_SAMPLES = 5

@@ -63,6 +63,7 @@ def _pages_in_turns(envs: dict[str, dict[str, str]], requests: int) -> dict[str,
         share = requests // count + (1 if turn < requests % count else 0)
         for name, env in envs.items():
             log(f"  pages at {name}, turn {turn + 1} of {count} (in-process)")
+            databases.warm(env["DATABASE_URL"])
             turns[name].append(_child("bench.pages", env, str(share))["pages"])
     return {name: pages.merge(runs) for name, runs in turns.items()}
 
@@ -145,6 +146,8 @@ def run(args: argparse.Namespace) -> dict:
         )
         if seed:
             out["seed"] = seed
+        out["prewarm"] = databases.warm(url)  # and again before each section timed
+        log(f"  prewarm: {out['prewarm']}")
         results["scales"][name] = out
         present = present or _apps_present(envs[name])
     if "pages" in sections:
@@ -158,6 +161,7 @@ def run(args: argparse.Namespace) -> dict:
                 results["skipped"]["load"] = "wrk is not installed (apt-get install wrk)"
             elif out.get("pages"):
                 log("  throughput (gunicorn + wrk)")
+                databases.warm(env["DATABASE_URL"])
                 rows, worker_peak = load.measure(
                     out["pages"], env=env, seconds=args.seconds, workers=load.default_workers()
                 )
@@ -170,6 +174,7 @@ def run(args: argparse.Namespace) -> dict:
         if "dedupe" in sections:
             if present.get("ingestion"):
                 log("  near-duplicate lookup")
+                databases.warm(env["DATABASE_URL"])
                 out["dedupe"] = _child("bench.dedupe", env, str(args.lookups))
             else:
                 results["skipped"]["dedupe"] = "the ingestion pipeline is not installed"
@@ -227,7 +232,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ingest-pages", type=int, help="Pages for ingestion throughput.")
     parser.add_argument("--memory-articles", type=int, help="Articles for worker memory.")
     args = parser.parse_args(argv)
-    args.requests = 5 if args.quick else 30
+    args.requests = 5 if args.quick else 60
     args.seconds = 1 if args.quick else 8
     args.lookups = 20 if args.quick else 200
     args.pages = args.ingest_pages or (20 if args.quick else 300)

@@ -66,9 +66,36 @@ def _linked(queryset: QuerySet, field: str, role: str) -> QuerySet:
     return queryset.annotate(role=Value(role, output_field=CharField())).values_list(field, "role")
 
 
+def _link_only(relation: str) -> list[str]:
+    """The columns of the organisation at ``relation`` that a link to it does not use,
+    for defer(): every row of a resolution table joins three of them."""
+    shown = {"id", "name", "slug"}
+    return [
+        f"{relation}__{field.name}"
+        for field in Organization._meta.concrete_fields
+        if field.name not in shown
+    ]
+
+
 def _resolution_rows() -> Any:
-    return ShareholderResolution.objects.select_related(
-        "meeting__company", "lead_filer", "organiser", "vote"
+    """Resolutions as _resolution_rows.html and the support chart show them: with the
+    meeting, the filers' links and the vote, and none of the long or unused columns
+    (they made up most of what each row fetched and turned into objects)."""
+    return (
+        ShareholderResolution.objects.select_related(
+            "meeting__company", "lead_filer", "organiser", "vote"
+        ).defer(
+            "ask",
+            "filed_on",
+            "board_recommendation",
+            "created_at",
+            "updated_at",
+            "meeting__kind",
+            "meeting__location",
+            *_link_only("meeting__company"),
+            *_link_only("lead_filer"),
+            *_link_only("organiser"),
+        )  # fmt: skip
     )
 
 
@@ -82,12 +109,11 @@ class OrganizationPage:
     products: list[Product]
     campaigns: list[Campaign]
     memberships: list[CoalitionMembership]
-    resolutions_at_meetings: list[ShareholderResolution]
-    resolutions_filed: list[ShareholderResolution]
-    advice: list[ProxyAdviserRecommendation]
+    # Resolutions at its meetings or that it filed, and proxy advice it gave: counted
+    # here, shown by organization_votes_page (their own request, see the view).
+    shareholder_record: int
     policy_changes: list[Event]
     scorecard: Scorecard
-    chart: SupportChart | None
     cap: int = LIST_CAP
     event_cap: int = EVENT_CAP
 
@@ -214,8 +240,9 @@ def _in_order(queryset: QuerySet, pks: list[int]) -> list:
 
 
 def organization_page(slug: str) -> OrganizationPage:
-    """Everything on an organisation's page (a company's page too): 12 queries, and 2
-    more to read its involvement when the cache is cold."""
+    """Everything on an organisation's page (a company's page too) but its shareholder
+    record, which is only counted: 10 queries, and 2 more to read its involvement when
+    the cache is cold."""
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
     # Controversies aimed at it: the most recently active, each with when it began and
@@ -260,40 +287,7 @@ def organization_page(slug: str) -> OrganizationPage:
     memberships = list(
         org.coalition_memberships.select_related("coalition").order_by("joined_on", "id")
     )
-    # The votes at its own meetings and the resolutions it filed, co-filed or organised
-    # elsewhere, in two queries: which resolutions and how (a UNION of indexed lookups),
-    # then those rows. One query with the UNION inside took PostgreSQL three times as
-    # long to plan as both of these take to run, and an OR over the joined columns made
-    # it expect thousands of rows and hash every organisation.
-    co_filed = ShareholderResolution.co_filers.through.objects.filter(organization=org)
-    rows = ShareholderResolution.objects.order_by()
-    linked = _linked(rows.filter(meeting__company=org), "pk", "").union(
-        _linked(rows.filter(lead_filer=org), "pk", "lead filer"),
-        _linked(rows.filter(organiser=org), "pk", "organiser"),
-        _linked(co_filed.order_by(), "shareholderresolution_id", "co-filer"),
-        all=True,
-    )
-    roles: dict[int, set[str]] = {}
-    for pk, role in linked:
-        roles.setdefault(pk, set()).add(role)
-    resolutions = list(
-        _resolution_rows()
-        .filter(pk__in=list(roles))
-        .order_by("-meeting__held_on", "item_number")[:RESOLUTION_CAP]
-    )
-    at_meetings = [r for r in resolutions if r.meeting.company_id == org.pk]
-    filed = []
-    for resolution in resolutions:
-        # The strongest part it played, as before: lead filer, organiser, co-filer.
-        role = next((r for r in ROLE_ORDER if r in roles[resolution.pk]), None)
-        if role:
-            resolution.role_of_viewed = role
-            filed.append(resolution)
-    advice = list(
-        ProxyAdviserRecommendation.objects.filter(adviser=org)
-        .select_related("resolution__meeting__company", "resolution__vote")
-        .order_by("-resolution__meeting__held_on", "resolution__item_number")[:LIST_CAP]
-    )
+    shareholder_record = len(_shareholder_links(org))
     latest_status = DemandStatus.objects.filter(demand=OuterRef("pk")).order_by("-on", "-id")
     demands = list(
         Demand.objects.filter(campaign__targets=org)
@@ -314,6 +308,79 @@ def organization_page(slug: str) -> OrganizationPage:
         policy_changes=involvement.policy_change_count,
         declined_to_comment=involvement.declined,
     )
+    return OrganizationPage(
+        organization=org,
+        controversies=controversies,
+        controversies_total=involvement.answers.asked,
+        acted_in=involvement.acted_in,
+        events=events,
+        products=products,
+        campaigns=campaigns,
+        memberships=memberships,
+        shareholder_record=shareholder_record,
+        policy_changes=involvement.policy_changes,
+        scorecard=scorecard,
+    )
+
+
+def _shareholder_links(org: Organization) -> dict[int, set[str]]:
+    """Every resolution tied to ``org`` and how: at its own meetings (""), as lead
+    filer, organiser or co-filer, or advised on as a proxy adviser ("adviser"). One
+    UNION of indexed lookups: a single query with the UNION inside took PostgreSQL
+    three times as long to plan, and an OR over the joined columns made it expect
+    thousands of rows and hash every organisation."""
+    co_filed = ShareholderResolution.co_filers.through.objects.filter(organization=org)
+    advised = ProxyAdviserRecommendation.objects.filter(adviser=org)
+    rows = ShareholderResolution.objects.order_by()
+    linked = _linked(rows.filter(meeting__company=org), "pk", "").union(
+        _linked(rows.filter(lead_filer=org), "pk", "lead filer"),
+        _linked(rows.filter(organiser=org), "pk", "organiser"),
+        _linked(co_filed.order_by(), "shareholderresolution_id", "co-filer"),
+        _linked(advised.order_by(), "resolution_id", "adviser"),
+        all=True,
+    )
+    roles: dict[int, set[str]] = {}
+    for pk, role in linked:
+        roles.setdefault(pk, set()).add(role)
+    return roles
+
+
+@dataclass
+class OrganizationVotes:
+    organization: Organization
+    resolutions_at_meetings: list[ShareholderResolution]
+    resolutions_filed: list[ShareholderResolution]
+    advice: list[ProxyAdviserRecommendation]
+    chart: SupportChart | None
+
+
+def organization_votes_page(slug: str) -> OrganizationVotes:
+    """The votes at an organisation's meetings (with the support chart), the resolutions
+    it filed, co-filed or organised elsewhere, and its proxy advice: 4 queries (3 for
+    an organisation that gave no advice)."""
+    org = get_object_or_404(Organization, slug=slug)
+    roles = _shareholder_links(org)
+    resolutions = list(
+        _resolution_rows()
+        .filter(pk__in=list(roles))
+        .order_by("-meeting__held_on", "item_number")[:RESOLUTION_CAP]
+    )
+    at_meetings = [r for r in resolutions if r.meeting.company_id == org.pk]
+    filed = []
+    for resolution in resolutions:
+        # The strongest part it played: lead filer, organiser, co-filer. Set on every
+        # row: a template's failed lookup costs a dir() of the instance.
+        role = next((r for r in ROLE_ORDER if r in roles[resolution.pk]), None)
+        resolution.role_of_viewed = role
+        if role:
+            filed.append(resolution)
+    advice = []
+    if any("adviser" in played for played in roles.values()):
+        advice = list(
+            ProxyAdviserRecommendation.objects.filter(adviser=org)
+            .select_related("resolution__meeting__company", "resolution__vote")
+            .order_by("-resolution__meeting__held_on", "resolution__item_number")[:LIST_CAP]
+        )
     chart = support_chart(
         [
             SupportPoint(
@@ -326,22 +393,7 @@ def organization_page(slug: str) -> OrganizationPage:
             if hasattr(r, "vote") and r.vote.headline_support is not None
         ]
     )
-    return OrganizationPage(
-        organization=org,
-        controversies=controversies,
-        controversies_total=involvement.answers.asked,
-        acted_in=involvement.acted_in,
-        events=events,
-        products=products,
-        campaigns=campaigns,
-        memberships=memberships,
-        resolutions_at_meetings=at_meetings,
-        resolutions_filed=filed,
-        advice=advice,
-        policy_changes=involvement.policy_changes,
-        scorecard=scorecard,
-        chart=chart,
-    )
+    return OrganizationVotes(org, at_meetings, filed, advice, chart)
 
 
 @dataclass

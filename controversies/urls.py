@@ -18,6 +18,11 @@ urlpatterns = [
     path("controversies/", controversy_list.controversy_list, name="controversy_list"),
     path("controversies/<slug:slug>/", controversy_detail.controversy_detail, name="controversy"),
     path("organizations/<slug:slug>/", entities.organization_detail, name="organization"),
+    path(
+        "organizations/<slug:slug>/shareholder-record/",
+        entities.organization_votes,
+        name="organization_votes",
+    ),
     path("products/<slug:slug>/", entities.product_detail, name="product"),
     path("coalitions/<slug:slug>/", entities.coalition_detail, name="coalition"),
     path("campaigns/<slug:slug>/", entities.campaign_detail, name="campaign"),

@@ -35,7 +35,7 @@ ARTICLE_COLUMNS = (
     "content_type", "title", "author", "published_on", "date_source", "site_name",
     "language", "text", "content_hash", "minhash", "duplicate_of_id", "duplicate_reason",
     "relevance", "relevance_terms", "accepted_event_id", "accepted_source_id",
-    "reviewed_by_id", "reviewed_at", "created_at", "updated_at",
+    "reviewed_by_id", "reviewed_at", "created_at", "updated_at", "minhash_seq",
 )  # fmt: skip
 
 
@@ -99,6 +99,9 @@ def seed_ingested(ctx: SeedContext) -> None:
             if state == "duplicate" and duplicate_of is None:
                 state = "rejected"
             accepted = state == "accepted"
+            # As the pipeline numbers the possible originals, in the order they were
+            # stored (ids follow creation here): duplicates and failures get none.
+            minhash_seq = None if failed or duplicate_of else pk
             updated = created + dt.timedelta(minutes=rng.randint(1, 600))
             articles.append(
                 (
@@ -119,7 +122,7 @@ def seed_ingested(ctx: SeedContext) -> None:
                     rng.randint(1, ctx.event_count) if accepted and ctx.event_count else None,
                     rng.randint(1, ctx.source_count) if accepted and ctx.source_count else None,
                     None, updated if state in ("accepted", "rejected") else None,
-                    created, updated,
+                    created, updated, minhash_seq,
                 )
             )  # fmt: skip
             if failed:

@@ -47,10 +47,14 @@ def get_item(mapping: dict, key: str) -> object:
 
 
 @register.simple_tag
-def support_bar(vote: object) -> str:
+def support_bar(resolution: object) -> str:
     """A resolution's headline support as a bar and a figure, or "no vote". A tag rather
     than an included template: it is drawn once per row of long resolution tables, and
-    the figure (computed from the counts) is worked out once instead of three times."""
+    the figure (computed from the counts) is worked out once instead of three times. It
+    takes the resolution, not ``r.vote``: for a resolution without a vote that lookup
+    fails, and the template engine lists every attribute of the row to report it.
+    """
+    vote = getattr(resolution, "vote", None)  # a missing reverse one-to-one raises
     support = getattr(vote, "headline_support", None) if vote else None
     if support is None:
         return mark_safe('<span class="muted">no vote</span>')  # noqa: S308 - constant

@@ -79,6 +79,22 @@ def test_it_keeps_derived_fields_consistent(seeded):
     voted = ShareholderResolution.objects.filter(status="voted").count()
     assert voted == VoteResult.objects.count()
     assert Source.objects.values("canonical_url").distinct().count() == TINY.sources
+    if ingestion_available():
+        _articles_are_numbered_as_the_pipeline_numbers_them()
+
+
+def _articles_are_numbered_as_the_pipeline_numbers_them() -> None:
+    """Possible originals carry minhash_seq in the order they were stored (what the
+    near-duplicate top-up reads); copies and failures carry none."""
+    from ingestion.models import Article, ArticleState
+
+    skipped = [ArticleState.DUPLICATE, ArticleState.FAILED]
+    originals = Article.objects.exclude(state__in=skipped)
+    assert originals.exists()
+    assert not originals.filter(minhash_seq__isnull=True).exists()
+    assert not Article.objects.filter(state__in=skipped, minhash_seq__isnull=False).exists()
+    numbers = list(originals.order_by("created_at", "pk").values_list("minhash_seq", flat=True))
+    assert numbers == sorted(set(numbers))
 
 
 def test_it_makes_the_same_data_from_the_same_seed(seeded):

@@ -61,3 +61,20 @@ def test_from_the_home_page_a_reader_reaches_the_case_and_its_2019_vote(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rekognition")
     expect(page.locator("table")).to_contain_text("22 May 2019")
     expect(page.locator("li.event")).to_have_count(16)
+
+
+def test_a_companys_page_brings_in_its_shareholder_record(
+    page: Page, live_server, demo, screenshot
+):
+    """The record is loaded into the page by HTMX: the votes, with the support chart,
+    appear on the company's page itself, under a policy that blocks inline code."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server.url}/organizations/amazon/")
+    record = page.locator("#shareholder-record")
+    expect(record.locator("svg")).to_be_visible()
+    expect(record.locator("table.resolutions")).to_contain_text("2019")
+    expect(record.locator("table.resolutions")).to_contain_text("2.40%")
+    expect(page).to_have_url(re.compile(r"/organizations/amazon/$"))  # no navigation
+    screenshot("demo-organization-amazon")
+    assert problems == []

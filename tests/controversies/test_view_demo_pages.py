@@ -26,15 +26,19 @@ def test_it_makes_the_case_the_top_search_result_for_rekognition(client, demo):
 
 
 def test_it_links_the_2019_votes_from_the_company_page(client, demo):
+    """The company page brings in its shareholder record (HTMX), which links each vote."""
     amazon = Organization.objects.get(slug="amazon")
-    html = client.get(amazon.get_absolute_url()).content.decode()
+    page = client.get(amazon.get_absolute_url()).content.decode()
+    record_url = reverse("controversies:organization_votes", args=["amazon"])
+    assert f'hx-get="{record_url}"' in page and "Response record" in page
+    html = client.get(record_url, headers={"HX-Request": "true"}).content.decode()
     votes_2019 = ShareholderResolution.objects.filter(
         meeting__company=amazon, meeting__held_on__year=2019
     )
     assert votes_2019.count() == 2
     for resolution in votes_2019:
         assert f'href="{resolution.get_absolute_url()}"' in html
-    assert "<svg" in html and "Response record" in html
+    assert "<svg" in html
 
 
 def test_it_shows_the_2019_ban_vote_at_about_two_and_a_half_percent(client, demo):

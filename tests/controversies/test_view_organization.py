@@ -17,6 +17,10 @@ def _url(slug: str) -> str:
     return reverse("controversies:organization", args=[slug])
 
 
+def _record_url(slug: str) -> str:
+    return reverse("controversies:organization_votes", args=[slug])
+
+
 def test_it_shows_a_company_with_its_identifiers_controversies_and_products(client):
     case = build_case()
     response = client.get(_url("amazon"))
@@ -32,7 +36,8 @@ def test_it_shows_a_company_with_its_identifiers_controversies_and_products(clie
 
 def test_it_lists_the_companys_resolutions_with_a_support_chart(client):
     case = build_case()
-    html = client.get(_url("amazon")).content.decode()
+    html = client.get(_record_url("amazon")).content.decode()
+    assert "<h1>Shareholder record of Amazon</h1>" in html
     assert "<svg" in html
     # One dot per voted resolution, each linking to its page.
     for resolution in (case.ban, case.study, case.audit_2021):
@@ -88,21 +93,50 @@ def test_it_shows_an_advocacy_groups_campaigns_coalitions_and_events(client):
 
 def test_it_shows_the_resolutions_an_investor_filed_or_organised(client):
     case = build_case()
-    lead = client.get(_url("ssj-brentwood")).content.decode()
+    lead = client.get(_record_url("ssj-brentwood")).content.decode()
     assert case.ban.get_absolute_url() in lead and "(lead filer)" in lead
-    organiser = client.get(_url("open-mic")).content.decode()
+    organiser = client.get(_record_url("open-mic")).content.decode()
     assert case.ban.get_absolute_url() in organiser and "(organiser)" in organiser
-    cofiler = client.get(_url("tri-state")).content.decode()
+    cofiler = client.get(_record_url("tri-state")).content.decode()
     assert case.ban.get_absolute_url() in cofiler and "(co-filer)" in cofiler
 
 
 def test_it_shows_a_proxy_advisers_recommendations(client):
     case = build_case()
-    html = client.get(_url("iss")).content.decode()
+    html = client.get(_record_url("iss")).content.decode()
     assert "Proxy voting advice" in html
     ban_row = html.split(case.ban.get_absolute_url())[1].split("</tr>")[0]
     study_row = html.split(case.study.get_absolute_url())[1].split("</tr>")[0]
     assert "<td>Against</td>" in ban_row and "<td>For</td>" in study_row
+
+
+def test_it_loads_the_shareholder_record_into_the_page_with_a_link_for_readers_without_js(
+    client,
+):
+    """GIVEN a company with resolutions WHEN its page is read THEN a placeholder section
+    links to the record and asks HTMX to swap it in; the HTMX request gets only the
+    record, which a reader without JavaScript gets as a page of its own."""
+    case = build_case()
+    html = client.get(_url("amazon")).content.decode()
+    record = _record_url("amazon")
+    assert f'hx-get="{record}" hx-trigger="load" hx-swap="outerHTML"' in html
+    link = f'<a href="{record}">3 resolutions at its meetings, filed by it or advised on</a>'
+    assert link in html
+    fragment = client.get(record, headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<div id="shareholder-record">')
+    assert "<html" not in body and case.ban.get_absolute_url() in body
+    assert "HX-Request" in fragment["Vary"]
+    assert "<html" in client.get(record).content.decode()
+
+
+def test_it_has_no_shareholder_section_without_a_record(client):
+    f.CompanyFactory(slug="quiet", name="Quiet Co")
+    assert "shareholder-record" not in client.get(_url("quiet")).content.decode()
+    html = client.get(_record_url("quiet")).content.decode()
+    assert "No shareholder resolutions or proxy advice are recorded for Quiet Co." in html
+    assert client.get(_record_url("no-such-organisation")).status_code == 404
+    assert client.post(_record_url("quiet")).status_code == 405
 
 
 def test_it_escapes_names_and_descriptions(client):
@@ -145,16 +179,23 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_rows(client, django_asse
         resolution.co_filers.add(case.aclu)
     assert Event.objects.count() > 100
     # Cold: two more queries read the answers over every controversy, then cached.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(_url("amazon"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "30 broken" in html
     assert '<strong class="figure">31</strong><br>policy changes' in html  # 30 + the case's
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(_url("amazon")).content.decode() == html
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         assert client.get(_url("aclu")).status_code == 200
+    # The record: the 33 resolutions at its meetings, and the latest 20 of the 30 it
+    # advised on (each table with its header row).
+    with django_assert_max_num_queries(4):
+        record = client.get(_record_url("amazon")).content.decode()
+    assert record.count("<tr>") == 33 + 1 + 20 + 1
+    with django_assert_max_num_queries(4):
+        assert client.get(_record_url("aclu")).status_code == 200
 
 
 def test_it_lists_the_latest_controversies_and_links_to_all_of_them(client):
