@@ -165,11 +165,26 @@ def summary(timings: list[float]) -> dict:
 
 def merge(turns: list[list[dict]]) -> list[dict]:
     """One row per page from several runs of the same pages (dicts as main() writes
-    them): the timings pooled, the status and query count of the first run."""
+    them): the timings pooled, the status and query count of the first run, and the p95
+    of each run with their median (``p95_median_turn_ms``, what the targets check).
+
+    This VM's speed drops by up to half for a minute at a time (in one run every page
+    timed in the same minute, the trivial ones too, took twice as long, and only then):
+    a pooled p95 reports whichever pages met such a minute. The median turn's p95 is
+    the tail a page shows while the machine runs at its usual speed; both are kept.
+    """
     merged = []
     for rows in zip(*turns, strict=True):
         timings = [t for row in rows for t in row["timings_ms"]]
-        merged.append({**rows[0], **summary(timings)})
+        per_turn = [percentile(row["timings_ms"], 0.95) for row in rows]
+        merged.append(
+            {
+                **rows[0],
+                **summary(timings),
+                "p95_turns_ms": [round(t, 2) for t in per_turn],
+                "p95_median_turn_ms": round(statistics.median(per_turn), 2),
+            }
+        )
     return merged
 
 

@@ -42,11 +42,12 @@ def evaluate(results: dict) -> list[Check]:
         if page["status"] != 200:
             add(Check(f"{name} answers 200", f"status {page['status']}", "FAIL"))
         limit = 150 if name in SEARCH_PAGES else 100
+        p95 = page.get("p95_median_turn_ms", page["p95_ms"])  # see bench.pages.merge
         add(
             Check(
                 f"{name} p95 <= {limit} ms at {large_name}",
-                f"{page['p95_ms']:.1f} ms",
-                _verdict(page["p95_ms"] <= limit),
+                f"{p95:.1f} ms",
+                _verdict(p95 <= limit),
             )
         )
         other = small_pages.get(name)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from controversies import entity_selectors
+from controversies.views.fragments import render_page_or_partial
 
 
 @require_safe
@@ -23,13 +23,9 @@ def organization_votes(request: HttpRequest, slug: str) -> HttpResponse:
     page loads into itself with HTMX once it is shown (the record of a company with
     many resolutions cost more to read and draw than the rest of its page)."""
     votes = entity_selectors.organization_votes_page(slug)
-    template = "controversies/organization_votes.html"
-    # A history restore after a cache miss asks for the whole page, not the fragment.
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#record"
-    response = render(request, template, {"votes": votes})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_partial(
+        request, "controversies/organization_votes.html", "record", {"votes": votes}
+    )
 
 
 @require_safe

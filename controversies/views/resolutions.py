@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from controversies import resolution_selectors
+from controversies.views.fragments import render_page_or_partial
 
 
 @require_safe
 def resolution_list(request: HttpRequest) -> HttpResponse:
     table = resolution_selectors.resolution_table(request.GET)
-    template = "controversies/resolution_list.html"
-    # A history restore after a cache miss asks for the whole page, not the fragment.
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    response = render(request, template, {"table": table})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_partial(
+        request, "controversies/resolution_list.html", "results", {"table": table}
+    )
 
 
 @require_safe
