@@ -80,6 +80,7 @@ def _pks(model: type[Model], param: str) -> Callable[[], list[dict]]:
 FILLERS: dict[str, Callable[[], list[dict]]] = {
     "controversies:controversy": _slugs(Controversy),
     "controversies:organization": _slugs(Organization),
+    "controversies:organization_votes": _slugs(Organization),
     "controversies:product": _slugs(Product),
     "controversies:coalition": _slugs(Coalition),
     "controversies:campaign": _slugs(Campaign),
