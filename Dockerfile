@@ -18,8 +18,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 
 # Static files are part of the image. The key and database below exist only for this
-# command: settings refuse to load without a key when DEBUG is off.
-RUN DEBUG=false SECRET_KEY=collectstatic-only-build-key DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+# command: settings refuse to load with DEBUG off without a long random key, so one is
+# made here and thrown away with the command (the image never holds a key).
+RUN DEBUG=false DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 

@@ -41,16 +41,22 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## make stack: the production topology without Docker: gunicorn, a Celery worker and beat
-## (Procfile, run by honcho) against DATABASE_URL and REDIS_URL. Ctrl-C stops all of them.
+## make stack: the production topology without Docker: nginx on STACK_PORT in front of
+## gunicorn on STACK_WEB_PORT, a Celery worker and beat (Procfile, run by honcho) against
+## DATABASE_URL and REDIS_URL. Ctrl-C stops all of them.
 STACK_PORT ?= 8000
+STACK_WEB_PORT ?= $(shell echo $$(($(STACK_PORT) + 1)))
 stack: install
 	@test -n "$$REDIS_URL" || { echo "make stack needs REDIS_URL (and DATABASE_URL): workers and beat talk through Redis. See README, Operations." >&2; exit 2; }
+	@command -v nginx >/dev/null || { echo "make stack needs nginx in front of gunicorn (apt-get install nginx). See README, Operations." >&2; exit 2; }
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput -v0
 	@# Settings come from this shell only: .env belongs to docker compose (its hosts are
 	@# compose service names), so honcho is pointed away from it. exec: signals reach honcho.
-	DEBUG=$${DEBUG:-true} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile --env /dev/null --port $(STACK_PORT)
+	@# nginx appends the address it saw to X-Forwarded-For: it is the one proxy trusted by default.
+	DEBUG=$${DEBUG:-true} TRUSTED_PROXY_COUNT=$${TRUSTED_PROXY_COUNT:-1} \
+	  STACK_PORT=$(STACK_PORT) STACK_WEB_PORT=$(STACK_WEB_PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+	  exec $(BIN)/honcho start --procfile Procfile --env /dev/null
 
 ## make bench: seed a small and a large database (tracker names get _small/_large), then
 ## measure pages, throughput, ingestion, matching, dedupe and memory against the targets;

@@ -138,13 +138,17 @@ def prepare(env: dict[str, str], scale: str, expected: int, *, reuse: bool, log)
     return stats
 
 
+# Settings refuse a key under 50 characters with DEBUG off.
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-long-enough-for-the-check"  # noqa: S105
+
+
 def child_env(base: dict[str, str], url: str, cache_prefix: str) -> dict[str, str]:
     env = dict(base)
     env.update(
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="false",
-        SECRET_KEY=base.get("SECRET_KEY") or "bench-only-secret-key-not-for-production",
+        SECRET_KEY=base.get("SECRET_KEY") or BENCH_SECRET_KEY,
         CACHE_KEY_PREFIX=cache_prefix,
         PYTHONPATH=os.pathsep.join(filter(None, [str(BASE_DIR), base.get("PYTHONPATH", "")])),
     )

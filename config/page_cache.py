@@ -35,6 +35,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, has_vary_header
 
+from config.cache import cache_recovered
+
 GENERATION_KEY = "pagecache:generation"
 # Request headers that change what a view renders (HTMX partials, CORS headers on the API);
 # each is part of the key.
@@ -44,9 +46,10 @@ _KEYED = frozenset(h.lower() for h in KEY_HEADERS)
 CURATED_APPS = frozenset({"controversies"})
 
 
-def generation() -> int:
+def generation() -> int | None:
     """The current generation; a missing key (evicted, new cache) starts from the clock so
-    entries stored under an earlier one can never match again."""
+    entries stored under an earlier one can never match again. None while the cache is
+    unreachable (config/cache.py)."""
     current = cache.get(GENERATION_KEY)
     if current is None:
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
@@ -64,9 +67,15 @@ def _on_write(sender: type, **kwargs: object) -> None:
         invalidate()
 
 
+def _on_cache_recovered(sender: type, **kwargs: object) -> None:
+    # An edit made while the cache was unreachable could not bump the generation.
+    invalidate()
+
+
 def connect_signals() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_write, dispatch_uid=f"config.page_cache.{signal}")
+    cache_recovered.connect(_on_cache_recovered, dispatch_uid="config.page_cache.recovered")
 
 
 def _cache_key(request: HttpRequest) -> str:
@@ -142,6 +151,8 @@ class PageCacheMiddleware:
         # One round trip for the entry and the generation it must match.
         found = cache.get_many([key, GENERATION_KEY])
         current = found.get(GENERATION_KEY) or generation()
+        if current is None:  # the cache is unreachable: render, store nothing
+            return None
         entry = found.get(key)
         if entry is not None and entry[0] == current and _serves(entry[1], request):
             response = entry[1]

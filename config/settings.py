@@ -13,20 +13,18 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.logs import build_logging
+from config.secret_key import DEVELOPMENT_KEY, require_production_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or (DEVELOPMENT_KEY if DEBUG else "")
+if not DEBUG:
+    require_production_key(SECRET_KEY)
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -71,6 +69,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL or lone surrogate in any path parameter: 404 before the view looks it up.
+    "config.path_parameters.PathParameterMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -120,11 +120,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Fails open (config/cache.py): with Redis away, reads miss and writes are dropped.
+    # A call to Redis gives up after CACHE_SOCKET_TIMEOUT seconds; after a failure the
+    # process skips Redis for CACHE_RETRY_SECONDS.
+    _cache_socket_timeout = float(env_str("CACHE_SOCKET_TIMEOUT", "0.5"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "tracker"),
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_socket_timeout,
+                "socket_timeout": _cache_socket_timeout,
+                "RETRY_SECONDS": float(env_str("CACHE_RETRY_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -179,6 +188,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login lands when its ?next= is missing or unsafe (another site): only staff can
+# log in (through the admin login page), so the admin index.
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     # Refuses logins from a locked-out client before the password is even checked.
     "config.security.RequestAxesBackend",
@@ -286,12 +298,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures from one client
-# address, logins from it are refused for AXES_COOLOFF_MINUTES.
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username
+# from one client address, that username is refused from that address for
+# AXES_COOLOFF_MINUTES. Other usernames at the address (a curator sharing an office or a
+# proxy with whoever is guessing) and the same username elsewhere still get in.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No version banner on every manage.py command's stderr (an error must be its last line).
+AXES_VERBOSE = False
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For; 0 trusts none.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
@@ -340,8 +356,12 @@ CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET"]
 CORS_ALLOW_CREDENTIALS = False
-# Requests per client IP per window on /api/, e.g. "120/m", "1000/h"; "" turns it off.
+# Requests per client IP per window (opendata/ratelimit.py), e.g. "120/m", "1000/h"; ""
+# turns one off. Each is counted apart: /api/, /exports/ (a full export is the costliest
+# request a stranger can make) and /feeds/. With Redis away, each process counts alone.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+EXPORT_RATE_LIMIT = env_str("EXPORT_RATE_LIMIT", "10/m")
+FEED_RATE_LIMIT = env_str("FEED_RATE_LIMIT", "60/m")
 
 # --- Benchmark data ----------------------------------------------------------------------
 # manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.

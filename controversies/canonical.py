@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 import courlan
 
@@ -34,6 +34,8 @@ def canonicalize_url(url: str) -> str:
     except ValueError as exc:
         raise InvalidURL(f"Cannot parse URL {url[:200]!r}: {exc}") from exc
     canonical = urldefrag(normalized).url
+    if not urlsplit(canonical).hostname:
+        raise InvalidURL(f"The URL has no host: {url[:200]!r}")
     # URL columns hold MAX_URL_LENGTH characters; a longer URL cannot be stored whole.
     if len(canonical) > MAX_URL_LENGTH:
         raise InvalidURL(f"The URL is longer than {MAX_URL_LENGTH} characters: {url[:200]!r}")

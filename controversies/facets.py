@@ -34,14 +34,14 @@ class FacetValue:
     count: int
 
 
-def generation() -> int:
+def generation() -> int | None:
     """The current cache generation. A missing key (evicted, new cache) starts from the
-    clock, so entries written under an earlier generation can never be read again."""
+    clock, so entries written under an earlier generation can never be read again. None
+    while the cache is unreachable (config/cache.py): nothing is stored under it then."""
     current = cache.get(GENERATION_KEY)
     if current is None:
-        current = time.time_ns()
-        cache.add(GENERATION_KEY, current, timeout=None)
-        current = cache.get(GENERATION_KEY, current)
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        current = cache.get(GENERATION_KEY)
     return current
 
 
@@ -177,7 +177,7 @@ def facet_counts(
 
 
 def _cached(
-    queryset: QuerySet, cache_key: str, current: int, *, limit: int | None = None
+    queryset: QuerySet, cache_key: str, current: int | None, *, limit: int | None = None
 ) -> dict[str, list[FacetValue]]:
     digest = hashlib.sha256(f"{cache_key}|{limit}".encode()).hexdigest()[:32]
     key = f"facets:{current}:{digest}"
@@ -196,8 +196,9 @@ def _cached(
 # The facets over every controversy (thousands of values at scale) are read on every list
 # request, and unpickling them from the cache cost tens of milliseconds each time; so each
 # process also keeps the last copy it read, with the same values as (value, label)
-# choices for the filter form, for as long as the generation is unchanged.
-_everything: tuple[int, dict[str, list[FacetValue]], dict[str, list[tuple[str, str]]]] | None
+# choices for the filter form, for as long as the generation is unchanged. While the
+# cache is unreachable (generation None) the process keeps the copy it has.
+_everything: tuple[int | None, dict[str, list[FacetValue]], dict[str, list[tuple[str, str]]]] | None
 _everything = None
 
 

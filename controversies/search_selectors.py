@@ -132,6 +132,7 @@ class SearchResults:
     cut: bool = False
     groups: list[Group] = field(default_factory=list)
     full_text: bool = False
+    notices: list[str] = field(default_factory=list)  # how the query was simplified
 
     @property
     def total_shown(self) -> int:
@@ -157,29 +158,117 @@ def _marked(text: str) -> SafeString:
     )
 
 
+# --- reading the query -------------------------------------------------------------------
+
+# At most this many words or phrases are searched for. PostgreSQL parses a query with a
+# fixed-size operator stack: a run of operators with nothing to apply them to ("-" x 33)
+# overflows it ("tsquery stack too small"). The terms rebuilt below hold only word
+# characters, each with at most one operator, so the stack never grows past the terms.
+MAX_TERMS = 12
+_TOKEN = re.compile(r'(?P<minus>-*)"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    typed: str  # as typed, without its minus sign or quotes
+    words: tuple[str, ...]  # its words: one, or those of a phrase
+    negated: bool = False
+    alternative: bool = False  # joined to the term before it by "or"
+
+    @property
+    def websearch(self) -> str:
+        # Always quoted: a word such as "or" is then a word, never an operator.
+        text = '"' + " ".join(self.words) + '"'
+        return ("or " if self.alternative else "") + ("-" if self.negated else "") + text
+
+
+@dataclass
+class ParsedQuery:
+    """The words a search looks for and leaves out, read from the websearch syntax
+    ("quoted phrases", or, -not); whatever is not a word (stray operators, brackets,
+    empty quotes and negations) is dropped."""
+
+    terms: list[Term] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def include(self) -> list[str]:
+        return [term.typed for term in self.terms if not term.negated]
+
+    @property
+    def exclude(self) -> list[str]:
+        return [term.typed for term in self.terms if term.negated]
+
+    @property
+    def websearch(self) -> str:
+        """The query in websearch syntax, rebuilt from words only: always parseable."""
+        return " ".join(term.websearch for term in self.terms)
+
+
+def _tokens(query: str) -> list[tuple[str, tuple[str, ...], bool, bool]]:
+    """(text, words, negated, is the word "or") for each token of the query."""
+    tokens = []
+    for match in _TOKEN.finditer(query):
+        if match.group("bare") is not None:
+            bare = match.group("bare")
+            negated, text = bare.startswith("-"), bare.lstrip("-")
+        else:
+            negated, text = bool(match.group("minus")), match.group("phrase")
+        words = tuple(re.findall(r"\w+", text))
+        is_or = not negated and match.group("bare") is not None and text.lower() == "or"
+        tokens.append((text.strip(), words, negated, is_or))
+    return tokens
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """The terms of a (cleaned) query, at most MAX_TERMS, with a notice for each way the
+    query was simplified or could not be searched."""
+    parsed = ParsedQuery()
+    pending_or = False
+    for typed, words, negated, is_or in _tokens(query):
+        if is_or:
+            pending_or = bool(parsed.terms)  # "or" joins two terms; a leading one is a typo
+            continue
+        if not words:
+            continue  # an operator, bracket or empty quote with nothing to apply to
+        if len(parsed.terms) == MAX_TERMS:
+            parsed.notices.append(
+                f"Your search had more than {MAX_TERMS} words or phrases, "
+                f"so only the first {MAX_TERMS} were used."
+            )
+            break
+        parsed.terms.append(Term(typed, words, negated=negated, alternative=pending_or))
+        pending_or = False
+    if parsed.terms and not parsed.include:
+        parsed.notices.append(
+            "Add a word to look for: words after a minus sign are only left out, "
+            "and a search cannot be made of those alone."
+        )
+        parsed.terms = []
+    elif not parsed.terms and query.strip():
+        parsed.notices.append(
+            "Type a word to look for: this search holds only quotes, brackets or operators."
+        )
+    return parsed
+
+
 def plain_terms(query: str) -> tuple[list[str], list[str]]:
     """Words to find and words to exclude, from the websearch syntax, for the fallback."""
-    include, exclude = [], []
-    for match in re.finditer(r'(-?)"([^"]+)"|(-?)(\S+)', query):
-        negated = match.group(1) or match.group(3)
-        term = (match.group(2) or match.group(4) or "").strip('"')
-        if not term or term.lower() == "or":
-            continue
-        (exclude if negated else include).append(term)
-    return include, exclude
+    parsed = parse_query(query)
+    return parsed.include, parsed.exclude
 
 
 def search(raw: str) -> SearchResults:
     query, cut = clean_query(raw)
     results = SearchResults(query=query, cut=cut, full_text=settings.IS_POSTGRES)
-    if not query:
+    parsed = parse_query(query)
+    results.notices = parsed.notices
+    if not parsed.terms:
         return results
     if settings.IS_POSTGRES:
-        results.groups = _postgres_groups(query)
+        results.groups = _postgres_groups(parsed)
     else:
-        include, exclude = plain_terms(query)
-        if include:
-            results.groups = _fallback_groups(include, exclude)
+        results.groups = _fallback_groups(parsed.include, parsed.exclude)
     return results
 
 
@@ -290,8 +379,10 @@ SHOWN = {
 }
 
 
-def _postgres_groups(text: str) -> list[Group]:
-    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+def _postgres_groups(parsed: ParsedQuery) -> list[Group]:
+    query = SearchQuery(parsed.websearch, search_type="websearch", config=CONFIG)
+    # Names are compared (trigrams, exact name or alias) with the words looked for.
+    text = " ".join(parsed.include)
     controversies = list(
         _ranked(Controversy, "controversy", "last_event_on", query, "summary").only(
             *SHOWN["controversy"]

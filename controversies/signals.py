@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from config.cache import cache_recovered
 from controversies import facets
 
 # Models whose rows or links feed the facet counts or the resolution filter options.
@@ -47,3 +48,9 @@ def _forget_facets_on_write(sender: type, **kwargs: object) -> None:
 def _forget_facets_on_link(sender: type, action: str, **kwargs: object) -> None:
     if _feeds_facets(sender) and action in ("post_add", "post_remove", "post_clear"):
         facets.invalidate()
+
+
+@receiver(cache_recovered, dispatch_uid="controversies.facets.cache_recovered")
+def _forget_facets_after_outage(sender: type, **kwargs: object) -> None:
+    # An edit made while the cache was unreachable could not bump the generation.
+    facets.invalidate()

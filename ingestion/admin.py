@@ -53,12 +53,12 @@ class FeedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if not change and obj.active:
-            tasks.poll_feed.delay_on_commit(obj.pk)
+            tasks.enqueue_on_commit(tasks.poll_feed, obj.pk)
 
     @admin.action(description="Poll now", permissions=["change"])
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         for feed in queryset:
-            tasks.poll_feed.delay_on_commit(feed.pk)
+            tasks.enqueue_on_commit(tasks.poll_feed, feed.pk)
         self.message_user(request, f"Polling {queryset.count()} feed(s).", messages.SUCCESS)
 
 
@@ -119,7 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
         retried = 0
         for article in queryset.filter(state=Article.State.FAILED):
             if article_retry(article=article):
-                tasks.advance_article.delay_on_commit(article.pk)
+                tasks.enqueue_on_commit(tasks.advance_article, article.pk)
                 retried += 1
         self.message_user(request, f"Retrying {retried} failed article(s).", messages.SUCCESS)
 
@@ -140,7 +140,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             article, created = article_submit(url=form.cleaned_data["url"])
             if created:
-                tasks.advance_article.delay_on_commit(article.pk)
+                tasks.enqueue_on_commit(tasks.advance_article, article.pk)
                 self.message_user(request, f"Queued {article.url}.", messages.SUCCESS)
             else:
                 self.message_user(

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+import kombu.exceptions
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import transaction
 
 from ingestion import pipeline
 from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState, Feed
@@ -33,6 +35,27 @@ TIME_LIMITS = {
     "soft_time_limit": settings.INGESTION_TASK_SOFT_TIME_LIMIT,
     "time_limit": settings.INGESTION_TASK_TIME_LIMIT,
 }
+
+
+def enqueue_on_commit(task: Task, *ids: int) -> None:
+    """Queue ``task(*ids)`` once the open transaction commits (at once outside one), for
+    requests such as admin actions. A broker that cannot be reached is logged, not
+    raised: the rows are already committed and nothing is lost, because the sweeper
+    re-enqueues queued articles and beat polls due feeds once Redis is back."""
+
+    def send() -> None:
+        try:
+            task.delay(*ids)
+        except kombu.exceptions.OperationalError as exc:
+            logger.error(
+                "Could not queue %s%r: the broker is unreachable (%s); the sweeper or the "
+                "next due-feed poll will queue it once it is back",
+                task.name,
+                ids,
+                exc,
+            )
+
+    transaction.on_commit(send)
 
 
 def _with_retries(task, step):

@@ -1,5 +1,5 @@
 """Dataset releases: every public table as CSV and JSON, a data dictionary, a version and
-a licence; and loading a release back into an empty database.
+a licence. Loading a release back into an empty database is opendata.dataset_import.
 
 Determinism is the point: rows in primary-key order (link tables by their two keys),
 columns in model order, fixed JSON and CSV formatting, so exporting the same data always
@@ -10,7 +10,6 @@ the only columns that would not survive the round trip.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -20,10 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import DatabaseError, connection, models, transaction
+from django.db import models, transaction
 
 from controversies import models as m
+from opendata import csvsafe
 
 FORMAT_VERSION = "1"
 LICENSE_NAME = "ODbL-1.0"
@@ -137,14 +136,6 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _csv_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(_json_value(value))
-
-
 def table_rows(table: Table) -> Iterator[list[Any]]:
     queryset = table.model._default_manager.order_by(*table.ordering).values_list(*table.columns)
     yield from queryset.iterator(chunk_size=BATCH)
@@ -156,12 +147,12 @@ def _write_table(table: Table, directory: Path) -> None:
         open(directory / f"{table.name}.csv", "w", encoding="utf-8", newline="") as csv_file,
         open(directory / f"{table.name}.json", "w", encoding="utf-8", newline="\n") as json_file,
     ):
-        writer = csv.writer(csv_file, lineterminator="\r\n")
+        writer = csvsafe.writer(csv_file)
         writer.writerow(columns)
         json_file.write("[")
         first = True
         for row in table_rows(table):
-            writer.writerow([_csv_value(v) for v in row])
+            writer.writerow(row)
             record = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
             json_file.write(("\n  " if first else ",\n  ") + json.dumps(record, ensure_ascii=False))
             first = False
@@ -253,7 +244,9 @@ def datapackage(version: str) -> dict[str, Any]:
         "notes": (
             "JSON files are authoritative for types (null versus empty text); in CSV an "
             "empty cell is either. Dates are ISO 8601; decimals are strings. Created and "
-            "modified times are not included."
+            "modified times are not included. Every CSV cell is quoted, and a text cell "
+            "that a spreadsheet would run as a formula (starting with =, +, -, @, a tab "
+            "or a carriage return) has a ' added in front; the JSON has the text as is."
         ),
         "resources": resources,
     }
@@ -300,93 +293,3 @@ def export_dataset(directory: Path) -> str:
     package = json.dumps(datapackage(version), indent=2, ensure_ascii=False)
     (directory / "datapackage.json").write_text(package + "\n", encoding="utf-8")
     return version
-
-
-# --- Reading ---------------------------------------------------------------------------
-
-
-class DatasetError(Exception):
-    """The release cannot be loaded; the message says why."""
-
-
-def _python_value(field: models.Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(field, models.DateField):
-        return dt.date.fromisoformat(value)
-    if isinstance(field, models.DecimalField):
-        return Decimal(value)
-    return value
-
-
-def database_row_counts() -> dict[str, int]:
-    return {t.name: t.model._default_manager.count() for t in TABLES}
-
-
-def _read_rows(table: Table, directory: Path) -> list[dict[str, Any]]:
-    path = directory / f"{table.name}.json"
-    if not path.exists():
-        raise DatasetError(f"{path.name} is missing: this is not a complete release.")
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{path.name} is not valid JSON: {exc}") from None
-    if not isinstance(rows, list):
-        raise DatasetError(f"{path.name} should hold a list of rows.")
-    expected = set(table.columns)
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or set(row) != expected:
-            raise DatasetError(
-                f"{path.name} row {number} does not have the columns {sorted(expected)}."
-            )
-    return rows
-
-
-def import_dataset(directory: Path) -> dict[str, int]:
-    """Load a release into an empty database, all or nothing; return rows per table."""
-    package_path = directory / "datapackage.json"
-    if not package_path.exists():
-        raise DatasetError(f"{directory} has no datapackage.json: not a dataset release.")
-    package = json.loads(package_path.read_text(encoding="utf-8"))
-    if package.get("format_version") != FORMAT_VERSION:
-        raise DatasetError(
-            f"This release has format {package.get('format_version')!r}; "
-            f"this version of the tracker reads format {FORMAT_VERSION!r}."
-        )
-    existing = {name: n for name, n in database_row_counts().items() if n}
-    if existing:
-        summary = ", ".join(f"{n} {name}" for name, n in existing.items())
-        raise DatasetError(
-            f"The database already holds data ({summary}). import_dataset only loads a "
-            "release into an empty database: create a new database, run migrate, then import."
-        )
-    counts: dict[str, int] = {}
-    with transaction.atomic():
-        for table in TABLES:
-            fields = {f.attname: f for f in table.fields}
-            rows = _read_rows(table, directory)
-            try:
-                objects = [
-                    table.model(**{c: _python_value(fields[c], v) for c, v in row.items()})
-                    for row in rows
-                ]
-                table.model._default_manager.bulk_create(objects, batch_size=BATCH)
-            except (DatabaseError, ValueError, TypeError, ArithmeticError) as exc:
-                raise DatasetError(f"Cannot load {table.name}: {exc}") from exc
-            counts[table.name] = len(objects)
-        # Constraints are deferred to the end of the transaction; check them here so a
-        # broken reference is reported as such and rolls everything back.
-        try:
-            connection.check_constraints()
-        except DatabaseError as exc:
-            raise DatasetError(f"The release refers to rows it does not contain: {exc}") from exc
-        _reset_sequences()
-    return counts
-
-
-def _reset_sequences() -> None:
-    """New rows created after an import must not reuse imported ids (PostgreSQL)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [t.model for t in TABLES])
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)

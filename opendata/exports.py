@@ -8,7 +8,7 @@ docs/data-dictionary.md (a test keeps the two in step).
 
 from __future__ import annotations
 
-import csv
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +18,10 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
 from controversies.models import Event, ShareholderResolution
+from opendata import csvsafe
 from opendata.links import page_url
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 500
 
@@ -122,24 +125,6 @@ RESOLUTION_COLUMNS = [
 ]
 
 
-# A text cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "\n".join(_csv_cell(v) for v in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return str(value)
-
-
 class _Echo:
     """A file-like object whose write() hands the line back instead of storing it."""
 
@@ -148,10 +133,10 @@ class _Echo:
 
 
 def csv_chunks(objects: Iterable[Any], columns: list[Column]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    writer = csvsafe.writer(_Echo())
     yield writer.writerow([c.name for c in columns])
     for obj in objects:
-        yield writer.writerow([_csv_cell(c.get(obj)) for c in columns])
+        yield writer.writerow([c.get(obj) for c in columns])
 
 
 def json_chunks(objects: Iterable[Any], columns: list[Column]) -> Iterator[str]:
@@ -165,17 +150,44 @@ def json_chunks(objects: Iterable[Any], columns: list[Column]) -> Iterator[str]:
     yield "\n]\n"
 
 
+# Sent, when an export fails part-way, after the last complete row and before the
+# connection is aborted, so even a client that ignores the broken transfer cannot take
+# the file for a whole one: in CSV it opens a quoted cell that never closes (a strict
+# reader refuses the file, a spreadsheet shows the text in the last row), and JSON is
+# left without its closing bracket.
+FAILURE_TEXT = "EXPORT FAILED: this file is incomplete; download it again."
+FAILURE_MARKERS = {"csv": '"' + FAILURE_TEXT, "json": "\n" + FAILURE_TEXT}
+
+
+def _ended_visibly(chunks: Iterator[str], *, fmt: str, filename: str) -> Iterator[str]:
+    """Pass the chunks on; if producing one fails, log why, send the failure marker and
+    re-raise. A WSGI server that has sent the headers then aborts the connection
+    (gunicorn closes it without the terminating chunk of the chunked body), which
+    browsers and HTTP clients report as a failed download."""
+    sent = 0
+    try:
+        for chunk in chunks:
+            yield chunk
+            sent += 1
+    except Exception:
+        rows = max(sent - 1, 0)  # the first chunk is the CSV header or the "["
+        logger.exception("export %s.%s failed after %d rows; download cut off", filename, fmt, rows)
+        yield FAILURE_MARKERS[fmt]
+        raise
+
+
 def stream(
     queryset: QuerySet, columns: list[Column], fmt: str, filename: str
 ) -> StreamingHttpResponse:
+    """Stream the rows. Validate the request before calling this: once the first chunk
+    is out the status is 200 and an error can only cut the download short."""
     objects = queryset.iterator(chunk_size=CHUNK_SIZE)
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(objects, columns), content_type="text/csv; charset=utf-8"
-        )
+        chunks, content_type = csv_chunks(objects, columns), "text/csv; charset=utf-8"
     else:
-        response = StreamingHttpResponse(
-            json_chunks(objects, columns), content_type="application/json"
-        )
+        chunks, content_type = json_chunks(objects, columns), "application/json"
+    response = StreamingHttpResponse(
+        _ended_visibly(chunks, fmt=fmt, filename=filename), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -60,6 +60,14 @@ def _plain_static_files(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _generous_export_and_feed_limits(settings) -> None:
+    # Tests make many requests from one client address within a minute; the rate-limit
+    # tests (tests/opendata/test_ratelimit.py) lower the limits again.
+    settings.EXPORT_RATE_LIMIT = "100000/m"
+    settings.FEED_RATE_LIMIT = "100000/m"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_facet_cache() -> None:
     """Cached facet counts outlive a test's rolled-back rows; start each test afresh."""
     from controversies import facets

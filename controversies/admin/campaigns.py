@@ -8,10 +8,10 @@ from django.http import HttpRequest
 
 from controversies.models import Campaign, Coalition, CoalitionMembership, Demand, DemandStatus
 
-from .base import HistoryAdmin
+from .base import HistoryAdmin, TabularInline
 
 
-class CoalitionMembershipInline(admin.TabularInline):
+class CoalitionMembershipInline(TabularInline):
     model = CoalitionMembership
     extra = 1
     fields = ("organization", "role", "joined_on", "left_on")
@@ -35,7 +35,7 @@ class CoalitionAdmin(HistoryAdmin):
         return obj._member_count
 
 
-class DemandInline(admin.TabularInline):
+class DemandInline(TabularInline):
     """Each demand's status history is edited on the demand's own page (no nested inlines)."""
 
     model = Demand
@@ -65,7 +65,7 @@ class CampaignAdmin(HistoryAdmin):
     inlines = (DemandInline,)
 
 
-class DemandStatusInline(admin.TabularInline):
+class DemandStatusInline(TabularInline):
     model = DemandStatus
     extra = 1
     fields = ("status", "on", "note", "source")

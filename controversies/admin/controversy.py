@@ -7,14 +7,14 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from controversies.canonical import canonicalize_url
+from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.models import Controversy, Event, EventActor, EventSource, Source
 from controversies.services import controversy_refresh_last_event
 
-from .base import HistoryAdmin
+from .base import HistoryAdmin, TabularInline
 
 
-class EventInline(admin.TabularInline):
+class EventInline(TabularInline):
     """The timeline at a glance; actors and sources are edited on the event's own page."""
 
     model = Event
@@ -53,13 +53,13 @@ class ControversyAdmin(HistoryAdmin):
         controversy_refresh_last_event(controversy=form.instance)
 
 
-class EventActorInline(admin.TabularInline):
+class EventActorInline(TabularInline):
     model = EventActor
     extra = 1
     autocomplete_fields = ("organization",)
 
 
-class EventSourceInline(admin.TabularInline):
+class EventSourceInline(TabularInline):
     """Numbered citations; the quote is the passage that supports the event."""
 
     model = EventSource
@@ -108,7 +108,11 @@ class EventAdmin(HistoryAdmin):
 
 
 class SourceForm(forms.ModelForm):
-    """The canonical URL is derived from the URL when the curator leaves it blank."""
+    """The canonical URL is derived from the URL when the curator leaves it blank.
+
+    Which URLs a source may hold is Source.clean()'s rule; it reports a bad URL on its
+    field, so a URL that cannot be canonicalised is simply not used here.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -118,11 +122,14 @@ class SourceForm(forms.ModelForm):
     def clean_canonical_url(self) -> str:
         canonical = self.cleaned_data.get("canonical_url")
         url = self.cleaned_data.get("url")
-        if not canonical and url:
-            canonical = canonicalize_url(url)
-        if not canonical:
+        if canonical:
+            return canonical
+        if not url:
             raise forms.ValidationError("Give the URL or its canonical form.")
-        return canonical
+        try:
+            return canonicalize_url(url)
+        except InvalidURL:
+            return ""  # Source.clean() tells the curator what is wrong with the URL
 
 
 @admin.register(Source)

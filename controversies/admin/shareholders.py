@@ -15,10 +15,10 @@ from controversies.models import (
     VoteResult,
 )
 
-from .base import HistoryAdmin
+from .base import HistoryAdmin, StackedInline, TabularInline
 
 
-class ResolutionInline(admin.TabularInline):
+class ResolutionInline(TabularInline):
     model = ShareholderResolution
     extra = 0
     fields = ("item_number", "title", "slug", "status", "board_recommendation")
@@ -44,7 +44,7 @@ class ShareholderMeetingAdmin(HistoryAdmin):
         return obj._resolution_count
 
 
-class VoteResultInline(admin.StackedInline):
+class VoteResultInline(StackedInline):
     model = VoteResult
     extra = 0
     max_num = 1
@@ -72,7 +72,7 @@ def _pct(value: Decimal | None) -> str:
     return "-" if value is None else f"{value}%"
 
 
-class AdviserRecommendationInline(admin.TabularInline):
+class AdviserRecommendationInline(TabularInline):
     model = ProxyAdviserRecommendation
     extra = 1
     autocomplete_fields = ("adviser", "source")

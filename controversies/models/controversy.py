@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.dates import Precision, format_date, precision_check, precision_error
 from controversies.links import slug_url
 from controversies.models.labels import ChoiceLabels
@@ -103,6 +104,21 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.canonical_url
+
+    def clean(self) -> None:
+        # Every URL a source stores is one canonicalize_url accepts (http or https, a
+        # host, no control characters, at most MAX_URL_LENGTH), whoever enters it. The
+        # URL fields alone would let ftp:// through.
+        errors = {}
+        for name in ("url", "canonical_url", "archive_url"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    canonicalize_url(value)
+                except InvalidURL as exc:
+                    errors[name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
 
 
 class EventKind(models.TextChoices):

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from opendata.filters import InvalidFilters
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,6 +38,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": f"Invalid request: {message}", "errors": exc.errors}, status=400
         )
+
+    @api.exception_handler(InvalidFilters)
+    def invalid_filters(request: HttpRequest, exc: InvalidFilters) -> HttpResponse:
+        return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -1,7 +1,11 @@
-"""Filters for each API listing. They follow the pages' rule: a value that does not
-validate (an unknown slug, a malformed number) is ignored rather than refused."""
+"""Filters for each API listing, and the query schema each declares in the OpenAPI
+document. A value that does not validate is refused (``validate_filters``): 400 for a
+malformed value, 404 for the slug of no known record."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
 
 import django_filters
 from django.db.models import Q, QuerySet
@@ -17,7 +21,7 @@ from controversies.models import (
     Product,
     Source,
 )
-from opendata.filters import ControversyFilter
+from opendata.filters import ControversyFilter, IntegerFilter, is_reference
 
 
 def _org(field_name: str | None = None, **kwargs: object) -> django_filters.ModelChoiceFilter:
@@ -27,7 +31,7 @@ def _org(field_name: str | None = None, **kwargs: object) -> django_filters.Mode
 
 
 class ApiControversyFilter(ControversyFilter):
-    aiid = django_filters.NumberFilter(field_name="aiid_incident_id")
+    aiid = IntegerFilter(field_name="aiid_incident_id")
     aiaaic = django_filters.CharFilter(field_name="aiaaic_id", lookup_expr="iexact")
 
 
@@ -110,7 +114,7 @@ class SourceFilter(django_filters.FilterSet):
         queryset=Controversy.objects.all(), to_field_name="slug", method="filter_controversy"
     )
     publisher = django_filters.CharFilter(field_name="publisher", lookup_expr="iexact")
-    aiid_report = django_filters.NumberFilter(field_name="aiid_report_number")
+    aiid_report = IntegerFilter(field_name="aiid_report_number")
     q = django_filters.CharFilter(method="filter_q")
 
     class Meta:
@@ -132,9 +136,9 @@ _DESCRIPTIONS = {
     "organization": "Same as organisation.",
     "coalition": "Slug of a coalition that acted on the controversy.",
     "topic": "Slug of a topic.",
-    "status": "ongoing, resolved or dormant.",
-    "year_from": "Has an event in or after this year.",
-    "year_to": "Has an event in or before this year.",
+    "status": "One of the listed statuses.",
+    "year_from": "In or after this year (controversies: an event; resolutions: the meeting).",
+    "year_to": "In or before this year (controversies: an event; resolutions: the meeting).",
     "q": "Words to look for in the title or summary.",
     "aiid": "AI Incident Database id.",
     "aiaaic": "AIAAIC id, e.g. AIAAIC0123.",
@@ -155,15 +159,45 @@ _DESCRIPTIONS = {
 }
 
 
-def query_schema(*filtersets: type[django_filters.FilterSet]) -> type[Schema]:
-    """A ninja query schema listing the filter's parameters, for the OpenAPI document.
+# What a slug may hold: Django's slug characters (the pages' <slug:...> converter).
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SLUG_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 200
+# Free text may hold anything but NUL, which PostgreSQL text cannot hold.
+TEXT_PATTERN = r"^[^\x00]*$"
 
-    Every parameter is a plain optional string here; the FilterSet does the parsing, so
-    a malformed value is ignored (as on the pages) instead of answered with an error.
-    """
+
+def _parameter(filter_: django_filters.Filter, description: str) -> tuple[Any, Any]:
+    """The type and constraints of one filter's parameter, as the filter validates it, so
+    the OpenAPI document promises exactly what the API accepts."""
+    extra = filter_.extra
+    if isinstance(filter_, django_filters.NumberFilter):
+        bounds = {"ge": extra.get("min_value", 0), "le": extra.get("max_value")}
+        return int | None, Field(None, description=description, **bounds)
+    if isinstance(filter_, django_filters.DateFilter):
+        return dt.date | None, Field(None, description=description)
+    if is_reference(filter_):
+        return str | None, Field(
+            None,
+            description=description,
+            pattern=SLUG_PATTERN,
+            max_length=SLUG_MAX_LENGTH,
+        )
+    if isinstance(filter_, django_filters.ChoiceFilter):
+        values = tuple(value for value, _label in extra["choices"])
+        return Literal[values] | None, Field(None, description=description)  # type: ignore[valid-type]
+    return str | None, Field(
+        None, description=description, pattern=TEXT_PATTERN, max_length=TEXT_MAX_LENGTH
+    )
+
+
+def query_schema(*filtersets: type[django_filters.FilterSet]) -> type[Schema]:
+    """A ninja query schema listing the filters' parameters with their real constraints
+    (integer ranges, dates, slug patterns, enumerations): ninja refuses a value outside
+    them with a 400 before the view runs, and the OpenAPI document states them."""
     fields = {
-        name: (str | None, Field(None, description=_DESCRIPTIONS.get(name, "")))
+        name: _parameter(filter_, _DESCRIPTIONS.get(name, ""))
         for filterset in filtersets
-        for name in filterset.base_filters
+        for name, filter_ in filterset.base_filters.items()
     }
     return create_model(f"{filtersets[0].__name__}Params", __base__=Schema, **fields)

@@ -4,6 +4,10 @@ A page ends with an opaque cursor: the sort-key values of its last row, signed s
 client cannot forge one and a cursor from one listing is refused by another. The next
 page is "rows strictly after these values" in the listing's order, which stays correct
 and fast however deep a client pages, unlike OFFSET.
+
+A cursor is made of the characters of ``CURSOR_PATTERN`` (ninja refuses any other with a
+400). One of that form that this listing did not sign names no page: 404, as Django's
+paginator answers a page number that does not exist.
 """
 
 from __future__ import annotations
@@ -13,14 +17,20 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Schema
-
-from opendata.api.errors import BadRequest
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 _SALT = "opendata.api.cursor"
+# What django.core.signing.dumps writes: URL-safe base64 parts joined by ":" (a leading
+# "." marks a compressed payload).
+CURSOR_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+CURSOR_MAX_LENGTH = 1000
+UNKNOWN_CURSOR = (
+    "No such page: this cursor was not given out by this listing. Pass back the "
+    "next_cursor of a previous page, or start again without a cursor."
+)
 
 
 def _field_name(key: str) -> str:
@@ -43,9 +53,9 @@ def _decode(queryset: QuerySet, ordering: tuple[str, ...], cursor: str, scope: s
     try:
         payload = signing.loads(cursor, salt=f"{_SALT}:{scope}")
     except signing.BadSignature:
-        raise BadRequest("Invalid cursor: pass back the next_cursor of a previous page.") from None
+        raise Http404(UNKNOWN_CURSOR) from None
     if not isinstance(payload, list) or len(payload) != len(ordering):
-        raise BadRequest("Invalid cursor: pass back the next_cursor of a previous page.")
+        raise Http404(UNKNOWN_CURSOR)
     model = queryset.model
     try:
         return [
@@ -53,7 +63,7 @@ def _decode(queryset: QuerySet, ordering: tuple[str, ...], cursor: str, scope: s
             for key, value in zip(ordering, payload, strict=True)
         ]
     except (ValidationError, TypeError, ValueError):
-        raise BadRequest("Invalid cursor: pass back the next_cursor of a previous page.") from None
+        raise Http404(UNKNOWN_CURSOR) from None
 
 
 def _encode(obj: Any, ordering: tuple[str, ...], scope: str) -> str:

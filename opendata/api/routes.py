@@ -3,17 +3,18 @@ each public record, and "is this URL tracked?"."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
 import django_filters
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema, Swagger
+from ninja import NinjaAPI, Path, Query, Schema, Swagger
 from pydantic import Field
 
-from controversies.canonical import InvalidURL, canonicalize_url
+from controversies.canonical import MAX_URL_LENGTH, InvalidURL, canonicalize_url
 from controversies.models import (
     Campaign,
     Coalition,
@@ -29,8 +30,15 @@ from controversies.models import (
 from opendata import selectors
 from opendata.api import filtersets, schemas
 from opendata.api.errors import BadRequest, install_error_handlers
-from opendata.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page, page_schema
-from opendata.filters import ControversyFilter, ResolutionFilter
+from opendata.api.pagination import (
+    CURSOR_MAX_LENGTH,
+    CURSOR_PATTERN,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    keyset_page,
+    page_schema,
+)
+from opendata.filters import ControversyFilter, ResolutionFilter, validate_filters
 
 api = NinjaAPI(
     title=f"{settings.SITE_NAME} API",
@@ -38,9 +46,10 @@ api = NinjaAPI(
     description=(
         "Read-only access to the tracker's controversies, timeline events, organisations, "
         "products, coalitions, campaigns, shareholder resolutions and sources. Listings "
-        "take the same filters as the pages (unknown or malformed filter values are "
-        "ignored) and are paginated with an opaque cursor: follow `next` until it is null. "
-        "Errors are JSON objects with a `detail` message."
+        "take the same filters as the pages and are paginated with an opaque cursor: "
+        "follow `next` until it is null. A malformed filter value is refused with a 400, "
+        "the slug of no known record with a 404. Errors are JSON objects with a `detail` "
+        "message."
     ),
     urls_namespace="api",
     # Swagger UI comes from django-ninja's bundled static files; no validator badge,
@@ -52,10 +61,22 @@ install_error_handlers(api)
 
 ERRORS = {400: schemas.ErrorOut, 404: schemas.ErrorOut, 429: schemas.ErrorOut}
 
+# Detail routes match slugs with Django's <slug:...> converter, as the pages do: any other
+# path segment (NUL, a space, a lone surrogate escape) is a 404 before a view runs, and so
+# is a slug of no record, however long. The annotation states the rule in the OpenAPI
+# document.
+SlugPath = Annotated[str, Path(description="The record's slug.", pattern=filtersets.SLUG_PATTERN)]
+
 
 class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
-    cursor: str | None = Field(None, description="The next_cursor of the previous page.")
+    cursor: str | None = Field(
+        None,
+        description="The next_cursor of the previous page. One this listing did not give "
+        "out (or from another listing) answers 404.",
+        pattern=CURSOR_PATTERN,
+        max_length=CURSOR_MAX_LENGTH,
+    )
 
 
 def _listing(
@@ -70,7 +91,7 @@ def _listing(
     # Without any of its parameters a filterset filters nothing, so it is not built (the
     # controversy filter reads every cached facet option to check slugs).
     if any(name in request.GET for name in filterset.base_filters):
-        queryset = filterset(request.GET, queryset=queryset).qs
+        queryset = validate_filters(filterset(request.GET, queryset=queryset)).qs
     return keyset_page(
         request, queryset, ordering=ordering, limit=page.limit, cursor=page.cursor, scope=scope
     )
@@ -130,11 +151,11 @@ def controversy_list(
 
 
 @api.get(
-    "/controversies/{slug}",
+    "/controversies/{slug:slug}",
     response={200: schemas.ControversyDetailOut, **ERRORS},
     tags=["controversies"],
 )
-def controversy_detail(request: HttpRequest, slug: str) -> Controversy:
+def controversy_detail(request: HttpRequest, slug: SlugPath) -> Controversy:
     """One controversy with its whole timeline and every event's sources."""
     queryset = _controversies().prefetch_related(
         Prefetch(
@@ -158,7 +179,9 @@ def event_list(
     select the controversies whose events are listed."""
     events = _events()
     if any(name in request.GET for name in ControversyFilter.base_filters):
-        chosen = ControversyFilter(request.GET, queryset=Controversy.objects.all()).qs
+        chosen = validate_filters(
+            ControversyFilter(request.GET, queryset=Controversy.objects.all())
+        ).qs
         events = events.filter(controversy__in=chosen.values("pk"))
     return _listing(
         request,
@@ -194,11 +217,11 @@ def organization_list(
 
 
 @api.get(
-    "/organizations/{slug}",
+    "/organizations/{slug:slug}",
     response={200: schemas.OrganizationOut, **ERRORS},
     tags=["organizations"],
 )
-def organization_detail(request: HttpRequest, slug: str) -> Organization:
+def organization_detail(request: HttpRequest, slug: SlugPath) -> Organization:
     return get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
 
 
@@ -212,8 +235,8 @@ def product_list(
     return _listing(request, queryset, filtersets.ProductFilter, page, scope="products")
 
 
-@api.get("/products/{slug}", response={200: schemas.ProductOut, **ERRORS}, tags=["products"])
-def product_detail(request: HttpRequest, slug: str) -> Product:
+@api.get("/products/{slug:slug}", response={200: schemas.ProductOut, **ERRORS}, tags=["products"])
+def product_detail(request: HttpRequest, slug: SlugPath) -> Product:
     return get_object_or_404(Product.objects.select_related("developer"), slug=slug)
 
 
@@ -233,8 +256,10 @@ def coalition_list(
     return _listing(request, _coalitions(), filtersets.CoalitionFilter, page, scope="coalitions")
 
 
-@api.get("/coalitions/{slug}", response={200: schemas.CoalitionOut, **ERRORS}, tags=["coalitions"])
-def coalition_detail(request: HttpRequest, slug: str) -> Coalition:
+@api.get(
+    "/coalitions/{slug:slug}", response={200: schemas.CoalitionOut, **ERRORS}, tags=["coalitions"]
+)
+def coalition_detail(request: HttpRequest, slug: SlugPath) -> Coalition:
     return get_object_or_404(_coalitions(), slug=slug)
 
 
@@ -249,8 +274,10 @@ def campaign_list(
     return _listing(request, _campaigns(), filtersets.CampaignFilter, page, scope="campaigns")
 
 
-@api.get("/campaigns/{slug}", response={200: schemas.CampaignOut, **ERRORS}, tags=["campaigns"])
-def campaign_detail(request: HttpRequest, slug: str) -> Campaign:
+@api.get(
+    "/campaigns/{slug:slug}", response={200: schemas.CampaignOut, **ERRORS}, tags=["campaigns"]
+)
+def campaign_detail(request: HttpRequest, slug: SlugPath) -> Campaign:
     return get_object_or_404(_campaigns(), slug=slug)
 
 
@@ -272,9 +299,11 @@ def resolution_list(
 
 
 @api.get(
-    "/resolutions/{slug}", response={200: schemas.ResolutionOut, **ERRORS}, tags=["resolutions"]
+    "/resolutions/{slug:slug}",
+    response={200: schemas.ResolutionOut, **ERRORS},
+    tags=["resolutions"],
 )
-def resolution_detail(request: HttpRequest, slug: str) -> ShareholderResolution:
+def resolution_detail(request: HttpRequest, slug: SlugPath) -> ShareholderResolution:
     return get_object_or_404(_resolutions(), slug=slug)
 
 
@@ -298,10 +327,44 @@ def source_detail(request: HttpRequest, source_id: int) -> Source:
 # --- Is this URL tracked? ------------------------------------------------------------------
 
 
+# An absolute http(s) URL in RFC 3986's characters (anything else percent-encoded): the
+# OpenAPI document promises exactly this, "format: uri" included, and the view enforces it.
+_URL_CHARACTER = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
+TRACKED_URL_PATTERN = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?"
+    rf"(?:/{_URL_CHARACTER}*)*(?:\?(?:{_URL_CHARACTER}|[/?])*)?(?:#(?:{_URL_CHARACTER}|[/?])*)?$"
+)
+TRACKED_URL_MIN_LENGTH = len("http://a")
+
+
+class TrackedParams(Schema):
+    url: str = Field(
+        ...,
+        description="An absolute http:// or https:// URL, other characters than RFC "
+        "3986's percent-encoded.",
+        json_schema_extra={
+            "format": "uri",
+            "pattern": TRACKED_URL_PATTERN,
+            "minLength": TRACKED_URL_MIN_LENGTH,
+            "maxLength": MAX_URL_LENGTH,
+        },
+    )
+
+
 @api.get("/tracked", response={200: schemas.TrackedOut, **ERRORS}, tags=["sources"])
-def tracked(request: HttpRequest, url: str) -> dict[str, Any]:
+def tracked(request: HttpRequest, params: Query[TrackedParams]) -> dict[str, Any]:
     """Whether the tracker cites this URL: it is canonicalised first (tracking parameters
     and fragments dropped, host lower-cased), then matched against every source."""
+    url = params.url
+    if not TRACKED_URL_MIN_LENGTH <= len(url) <= MAX_URL_LENGTH:
+        raise BadRequest(
+            f"Give an absolute http:// or https:// URL of at most {MAX_URL_LENGTH} characters."
+        )
+    if not re.fullmatch(TRACKED_URL_PATTERN, url):
+        raise BadRequest(
+            "Give an absolute http:// or https:// URL, with any character outside RFC 3986 "
+            "(spaces, accents, quotes) percent-encoded."
+        )
     try:
         canonical = canonicalize_url(url)
     except InvalidURL as exc:

@@ -9,9 +9,9 @@ system names products, technologies and issues topics, and the links in
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -22,9 +22,11 @@ from controversies.canonical import InvalidURL
 from controversies.dates import Precision
 from controversies.models import Controversy, EventActor, Organization, Product, Topic
 from opendata.importers.common import (
+    CheckedCsv,
     FileError,
     ImportReport,
     RowError,
+    check_csv,
     clip,
     first_event_upsert,
     import_rows,
@@ -58,16 +60,15 @@ def _clean_header(cell: str) -> str:
     return ALIASES.get(name, name)
 
 
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Data rows numbered as the spreadsheet shows them (the first data row is row 4).
+def read_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, str]]]]:
+    """How many data rows the file has, and the rows, numbered as the spreadsheet shows
+    them (the first data row is row 4). The whole file is read through first, so an
+    unreadable one is refused before any row is imported.
 
     The column names are on whichever of the three header rows holds "AIAAIC ID#"; the
     other header rows hold titles and notes."""
-    if not path.exists():
-        raise FileError(f"{path} is missing.")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        records = list(csv.reader(handle))
-    headers = [[_clean_header(c) for c in row] for row in records[:HEADER_ROWS]]
+    checked = check_csv(path, header_rows=HEADER_ROWS)
+    headers = [[_clean_header(c) for c in row] for row in checked.header]
     names = next((row for row in headers if ID in row), None)
     if names is None:
         raise FileError(
@@ -77,15 +78,15 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise FileError(f"{path.name} lacks the columns {', '.join(missing)}.")
-    rows = []
-    for number, record in enumerate(records[HEADER_ROWS:], start=HEADER_ROWS + 1):
-        if not any(cell.strip() for cell in record):
-            continue  # spreadsheets end with blank rows
+    return checked.data_rows, _rows(checked, names)
+
+
+def _rows(checked: CheckedCsv, names: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    for number, record in checked.records():
         row = {name: (record[i] if i < len(record) else "") for i, name in enumerate(names)}
         if len(record) > len(names) and any(c.strip() for c in record[len(names) :]):
             row["__extra__"] = "yes"
-        rows.append((number, row))
-    return rows
+        yield number, row
 
 
 def split_cell(value: str) -> list[str]:
@@ -229,7 +230,7 @@ def import_row(row: dict[str, str]) -> bool:
 
 
 def import_aiaaic(path: Path, *, progress: TextIO | None = None) -> ImportReport:
-    rows = read_rows(path)
+    total, rows = read_rows(path)
     return import_rows(
-        rows, import_row, ImportReport("AIAAIC incidents"), total=len(rows), progress=progress
+        rows, import_row, ImportReport("AIAAIC incidents"), total=total, progress=progress
     )

@@ -8,11 +8,12 @@ Controversy.aiid_incident_id and Organization.aiid_slug.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -22,9 +23,11 @@ from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.dates import Precision
 from controversies.models import Controversy, EventActor, Organization, Source
 from opendata.importers.common import (
+    CheckedCsv,
     FileError,
     ImportReport,
     RowError,
+    check_csv,
     clip,
     first_event_upsert,
     import_rows,
@@ -52,18 +55,30 @@ REPORT_COLUMNS = [
 ]  # fmt: skip
 DEPLOYERS, DEVELOPERS, HARMED = INCIDENT_COLUMNS[4:7]
 _ENTITY_SLUG = re.compile(r"^[a-z0-9][a-z0-9_.'-]*$")
+# The largest value a PositiveIntegerField holds in every database Django supports.
+MAX_REPORT_NUMBER = 2**31 - 1
 
 
-def read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows numbered as a spreadsheet shows them (the header is row 1)."""
-    if not path.exists():
-        raise FileError(f"{path} is missing.")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise FileError(f"{path.name} lacks the columns {', '.join(missing)}.")
-        return [(number, row) for number, row in enumerate(reader, start=2)]
+@dataclass(frozen=True)
+class Snapshot:
+    """One of the snapshot's CSV files, checked; its rows come as dicts keyed on the
+    header, numbered as a spreadsheet shows them (the header is row 1)."""
+
+    checked: CheckedCsv
+    names: list[str]
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        for number, record in self.checked.records():
+            yield number, dict(zip(self.names, record, strict=False))
+
+
+def read_csv(path: Path, columns: list[str]) -> Snapshot:
+    checked = check_csv(path, header_rows=1)
+    names = checked.header[0] if checked.header else []
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise FileError(f"{path.name} lacks the columns {', '.join(missing)}.")
+    return Snapshot(checked, names)
 
 
 def entity_slugs(value: str, column: str) -> list[str]:
@@ -88,7 +103,9 @@ def entity_slugs(value: str, column: str) -> list[str]:
 
 
 def report_numbers(value: str) -> list[int]:
-    """Report numbers as a JSON list ("[1, 2]") or separated by commas, ";" or spaces."""
+    """Report numbers as a JSON list ("[1, 2]") or separated by commas, ";" or spaces.
+    A number no report can have (beyond the column's range) is left out, as an unknown
+    report number is."""
     text = (value or "").strip()
     try:
         items = json.loads(text) if text.startswith("[") else re.split(r"[,;\s]+", text)
@@ -98,11 +115,20 @@ def report_numbers(value: str) -> list[int]:
     for item in items if isinstance(items, list) else []:
         if item in ("", None):
             continue
-        try:
-            numbers.append(int(item))
-        except (TypeError, ValueError):
-            raise RowError(f"reports holds {item!r}, which is not a report number") from None
+        number = _report_number(item)
+        if 0 <= number <= MAX_REPORT_NUMBER:
+            numbers.append(number)
     return numbers
+
+
+def _report_number(item: object) -> int:
+    """A whole number, written as one: not 1e999 (which JSON reads as infinity), 2.5
+    or true."""
+    if isinstance(item, int) and not isinstance(item, bool):
+        return item
+    if isinstance(item, str) and item.isascii() and item.isdigit():
+        return int(item)
+    raise RowError(f"reports holds {str(item)[:60]!r}, which is not a report number")
 
 
 def readable_name(aiid_slug: str) -> str:
@@ -238,16 +264,22 @@ def import_incident_row(row: dict[str, str]) -> bool:
 
 
 def import_aiid(directory: Path, *, progress: TextIO | None = None) -> list[ImportReport]:
-    """Reports first, so incidents can cite them."""
+    """Both files are read through before any row is imported; then reports first, so
+    incidents can cite them."""
+    if not directory.is_dir():
+        raise FileError(
+            f"{directory} is not a directory: give the folder that holds incidents.csv "
+            "and reports.csv."
+        )
     reports = read_csv(directory / "reports.csv", REPORT_COLUMNS)
     incidents = read_csv(directory / "incidents.csv", INCIDENT_COLUMNS)
     return [
         import_rows(
-            reports, import_report_row, ImportReport("reports"), total=len(reports),
-            progress=progress,
+            reports.rows(), import_report_row, ImportReport("reports"),
+            total=reports.checked.data_rows, progress=progress,
         ),
         import_rows(
-            incidents, import_incident_row, ImportReport("incidents"), total=len(incidents),
-            progress=progress,
+            incidents.rows(), import_incident_row, ImportReport("incidents"),
+            total=incidents.checked.data_rows, progress=progress,
         ),
     ]  # fmt: skip

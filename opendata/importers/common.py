@@ -1,13 +1,16 @@
-"""What both importers share: one savepoint per row, a report of rejected rows, dry runs,
-and get-or-create helpers for the records rows point at."""
+"""What both importers share: a CSV reader that refuses an unreadable file before any
+row is imported, one savepoint per row, a report of rejected rows, dry runs, and
+get-or-create helpers for the records rows point at."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -18,9 +21,114 @@ from tqdm import tqdm
 from controversies import services
 from controversies.models import Controversy, Event, EventActor, Organization, Source
 
+# Real AI Incident Database report texts run past csv's default limit of 128 KiB per
+# cell; a cell longer than this is an unclosed quote swallowing the rest of the file.
+MAX_CELL_CHARS = 16 * 1024 * 1024
+# One physical line may hold such a cell (in UTF-8, up to 4 bytes a character); a longer
+# line is not text at all, and is not read into memory whole.
+MAX_LINE_BYTES = 4 * MAX_CELL_CHARS
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
 
 class FileError(Exception):
-    """A whole file is unusable (missing, or without the expected columns)."""
+    """A whole file is unusable (missing, not UTF-8 CSV text, or without the expected
+    columns); the message says which file, where and why, on one line."""
+
+
+# --- Reading CSV files ------------------------------------------------------------------
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    if path.is_dir():
+        raise FileError(f"{path} is a directory, not a CSV file.")
+    if not path.exists():
+        raise FileError(f"{path} is missing.")
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise FileError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+
+
+def _text_lines(handle: BinaryIO, name: str) -> Iterator[str]:
+    """The file's lines as text, each checked: UTF-8 (a BOM is allowed), no NUL byte."""
+    number = 0
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise FileError(f"{name} line {number} is longer than any CSV line: not a CSV file.")
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            found = "UTF-16 text" if raw.startswith(_UTF16_BOMS) else f"byte {raw[exc.start]:#x}"
+            raise FileError(
+                f"{name} line {number} is not UTF-8 text ({found}): save the file as UTF-8 "
+                '("CSV UTF-8" in a spreadsheet).'
+            ) from None
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if "\x00" in line:
+            raise FileError(f"{name} line {number} holds a NUL byte: not a text CSV file.")
+        yield line
+
+
+def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The file's records, numbered as a spreadsheet numbers its rows (from 1), read one
+    at a time. Raises FileError where the file stops being readable UTF-8 CSV."""
+    csv.field_size_limit(MAX_CELL_CHARS)
+    with _open_binary(path) as handle:
+        reader = csv.reader(_text_lines(handle, path.name))
+        number = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise FileError(_csv_error(path.name, number + 1, exc)) from None
+            number += 1
+            yield number, record
+
+
+def _csv_error(name: str, row: int, exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"{name} row {row} has a cell longer than {MAX_CELL_CHARS:,} characters "
+            "(is a quote left open?)."
+        )
+    return f"{name} row {row} is not readable as CSV: {exc}."
+
+
+def _is_blank(record: list[str]) -> bool:
+    return not any(cell.strip() for cell in record)
+
+
+@dataclass(frozen=True)
+class CheckedCsv:
+    """A CSV file read once to its end (so a file that is unreadable anywhere is
+    refused before any row is imported); its data rows are read again as they are
+    imported, never held in memory together."""
+
+    path: Path
+    header: list[list[str]]
+    data_rows: int
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows (after the header), skipping blank ones, as spreadsheets end
+        with blank rows."""
+        for number, record in csv_records(self.path):
+            if number > len(self.header) and not _is_blank(record):
+                yield number, record
+
+
+def check_csv(path: Path, *, header_rows: int) -> CheckedCsv:
+    header: list[list[str]] = []
+    data_rows = 0
+    for number, record in csv_records(path):
+        if number <= header_rows:
+            header.append(record)
+        elif not _is_blank(record):
+            data_rows += 1
+    return CheckedCsv(path, header, data_rows)
 
 
 class RowError(Exception):
@@ -74,7 +182,9 @@ def import_rows(
         try:
             with transaction.atomic():
                 created = handle(row)
-        except (RowError, ValidationError, DatabaseError, ValueError) as exc:
+        # Whatever a row's values can make fail rejects that row (a number too large
+        # for arithmetic as well as a bad value); anything else is a bug, and raises.
+        except (RowError, ValidationError, DatabaseError, ValueError, ArithmeticError) as exc:
             report.rejected.append(Rejection(number, _reason(exc)))
             continue
         if created:

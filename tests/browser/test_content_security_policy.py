@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from controversies.models import Controversy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PASSWORD = "correct horse battery staple"
 
-def test_it_loads_pages_without_content_security_policy_violations(live_server, page):
-    Controversy.objects.create(title="Face recognition sold to police", slug="face-police")
+
+def _record_violations(page) -> list[str]:
+    """Chromium reports each blocked script, style or image as a console message naming
+    the Content Security Policy; those (and script errors) are collected here."""
     problems: list[str] = []
-    # Chromium reports each blocked script, style or image as a console message naming
-    # the Content Security Policy.
     page.on(
         "console",
         lambda message: (
@@ -21,6 +24,12 @@ def test_it_loads_pages_without_content_security_policy_violations(live_server, 
         ),
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
+def test_it_loads_pages_without_content_security_policy_violations(live_server, page):
+    Controversy.objects.create(title="Face recognition sold to police", slug="face-police")
+    problems = _record_violations(page)
     for path in ["/admin/login/", "/", "/controversies/face-police/"]:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
@@ -28,4 +37,32 @@ def test_it_loads_pages_without_content_security_policy_violations(live_server, 
         page.wait_for_load_state("networkidle")
     # htmx (a same-origin script) loaded on the last, public page and runs under the policy.
     assert page.evaluate("typeof htmx !== 'undefined' && htmx.version")
+    assert problems == []
+
+
+def test_it_shows_the_admin_history_pages_without_content_security_policy_violations(
+    live_server, page
+):
+    """The History list of a record (django-simple-history's page) and one old version
+    of it, as a logged-in curator sees them."""
+    get_user_model().objects.create_superuser("curator", password=PASSWORD)
+    controversy = Controversy.objects.create(title="Face recognition", slug="face")
+    controversy.title = "Face recognition sold to police"
+    controversy.save()
+    first_version = controversy.history.order_by("history_id").first().history_id
+    problems = _record_violations(page)
+    page.goto(live_server.url + "/admin/login/?next=/admin/")
+    page.fill("#id_username", "curator")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    history = reverse("admin:controversies_controversy_history", args=[controversy.pk])
+    old_version = reverse(
+        "admin:controversies_controversy_simple_history", args=[controversy.pk, first_version]
+    )
+    for path in [history, old_version]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert "unsafe-inline" not in response.headers["content-security-policy"]
+        page.wait_for_load_state("networkidle")
     assert problems == []

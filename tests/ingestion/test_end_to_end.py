@@ -44,7 +44,7 @@ def _start_worker(site, log_path: Path) -> subprocess.Popen:
         "DATABASE_URL": _database_url(),  # the pytest test database, not the dev one
         "REDIS_URL": settings.REDIS_URL,
         "INGESTION_ALLOWED_HOSTS": f"127.0.0.1:{site.port}",
-        "SECRET_KEY": "test-only-secret-key-not-for-production",
+        "SECRET_KEY": "test-only-secret-key-not-for-production-long-enough-for-the-check",
         "DEBUG": "false",
         # Real retries with exponential back-off and jitter, but seconds apart, not minutes.
         "INGESTION_RETRY_BACKOFF_SECONDS": "1",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -139,15 +141,26 @@ def test_it_lists_and_shows_sources(client, world):
         ("aiid=42", ["amazon-rekognition"]),
         ("aiaaic=aiaaic0123", ["project-maven"]),
         ("company=amazon&status=resolved", []),
-        # unknown or malformed values are ignored, as on the pages
-        (
-            "company=nobody&year_from=soon&status=bogus&whatever=1",
-            ["amazon-rekognition", "project-maven", "old-chatbot"],
-        ),
+        # an unknown parameter is no filter
+        ("whatever=1", ["amazon-rekognition", "project-maven", "old-chatbot"]),
     ],
 )
 def test_it_filters_controversies_like_the_pages(client, world, query, expected):
     assert _slugs(_get(client, f"/api/controversies?{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["year_from=soon", "status=bogus", "year_to=0", "year_from=99999", "company=no%20body"],
+)
+def test_it_refuses_a_malformed_filter_with_a_400(client, world, query):
+    name = query.split("=")[0]
+    assert name in _get(client, f"/api/controversies?{query}", status=400)["detail"]
+
+
+def test_it_answers_404_for_the_slug_of_no_known_record(client, world):
+    detail = _get(client, "/api/controversies?company=nobody&topic=nothing", status=404)["detail"]
+    assert "company" in detail and "nobody" in detail and "topic" in detail
 
 
 def test_it_filters_events_by_controversy_filters_and_kind(client, world):
@@ -202,15 +215,20 @@ def test_it_keeps_filters_in_the_next_link(client, world):
     assert second["next"] is None
 
 
-def test_it_answers_400_for_an_invalid_cursor(client, world):
-    data = _get(client, "/api/controversies?cursor=not-a-cursor", status=400)
-    assert "Invalid cursor" in data["detail"]
+def test_it_answers_400_for_a_malformed_cursor(client, world):
+    data = _get(client, "/api/controversies?cursor=not a cursor!", status=400)
+    assert "cursor" in data["detail"]
+
+
+def test_it_answers_404_for_a_cursor_it_did_not_give_out(client, world):
+    data = _get(client, "/api/controversies?cursor=not-a-cursor", status=404)
+    assert "No such page" in data["detail"]
 
 
 def test_it_refuses_a_cursor_from_another_listing(client, world):
     cursor = _get(client, "/api/controversies?limit=1")["next_cursor"]
-    assert _get(client, f"/api/sources?cursor={cursor}", status=400)["detail"].startswith(
-        "Invalid cursor"
+    assert _get(client, f"/api/sources?cursor={cursor}", status=404)["detail"].startswith(
+        "No such page"
     )
 
 
@@ -267,7 +285,7 @@ def test_it_shares_the_count_between_workers_through_redis(client, world, settin
 
     settings.API_RATE_LIMIT = "5/h"
     address = "198.51.100.9"
-    key = f"ratelimit:{address}:3600:{int(time.time() // 3600)}"
+    key = f"ratelimit:api:{address}:3600:{int(time.time() // 3600)}"
     other_worker = redis.Redis.from_url(settings.REDIS_URL)
     other_worker.set(cache.make_key(key), 5, ex=3600)
     try:
@@ -306,7 +324,8 @@ def test_it_describes_every_endpoint_in_the_openapi_schema(client):
 
     schema = _get(client, "/api/openapi.json")
     documented = set(schema["paths"])
-    routed = {f"/api{path}".replace("{int:", "{") for path in api._routers[0][1].path_operations}
+    # The schema names path parameters without their converters ({slug:slug} -> {slug}).
+    routed = {re.sub(r"\{\w+:", "{", f"/api{path}") for path in api._routers[0][1].path_operations}
     assert routed <= documented
     for resource in (
         "controversies",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from decimal import Decimal
@@ -85,8 +86,9 @@ def test_it_writes_a_data_dictionary_version_and_licence(world, tmp_path):
     } in events["schema"]["foreignKeys"]
     # Each CSV's header is exactly the dictionary's columns.
     for resource in package["resources"]:
-        header = (tmp_path / resource["path"]).read_text().splitlines()[0]
-        assert header.split(",") == [f["name"] for f in resource["schema"]["fields"]]
+        with open(tmp_path / resource["path"], newline="", encoding="utf-8") as csv_file:
+            header = next(csv.reader(csv_file))
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
 
 
 @pytest.mark.django_db
@@ -125,7 +127,7 @@ def test_it_imports_all_or_nothing(world, tmp_path):
     votes[0]["resolution_id"] = 999_999
     (tmp_path / "votes.json").write_text(json.dumps(votes))
     call_command("flush", interactive=False)
-    with pytest.raises(CommandError, match="votes|refers to rows"):
+    with pytest.raises(CommandError, match="votes.json row 1, resolution_id: refers to"):
         call_command("import_dataset", str(tmp_path))
     assert Organization.objects.count() == 0
     assert Source.objects.count() == 0
@@ -144,7 +146,7 @@ def test_it_reports_a_malformed_value_without_a_traceback(world, tmp_path):
     events[0]["occurred_on"] = "22/05/2018"
     (tmp_path / "events.json").write_text(json.dumps(events))
     call_command("flush", interactive=False)
-    with pytest.raises(CommandError, match="Cannot load events"):
+    with pytest.raises(CommandError, match="events.json row 1, occurred_on: .* invalid date"):
         call_command("import_dataset", str(tmp_path))
     assert Controversy.objects.count() == 0
 
@@ -157,5 +159,5 @@ def test_it_refuses_a_file_with_other_columns(tmp_path):
     for table in TABLES:
         (tmp_path / f"{table.name}.json").write_text("[]")
     (tmp_path / "topics.json").write_text(json.dumps([{"id": 1, "name": "x"}]))
-    with pytest.raises(CommandError, match="topics.json row 1 does not have the columns"):
+    with pytest.raises(CommandError, match="topics.json row 1: lacks the columns slug"):
         call_command("import_dataset", str(tmp_path))

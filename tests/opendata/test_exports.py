@@ -7,11 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
+from controversies.models import Controversy, Event
 from opendata import exports
+from tests import factories
+from tests.opendata.formulas import PAYLOADS, check_csv_against_json, plant_formulas
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +57,31 @@ def test_it_exports_the_filtered_list_as_json(client, world):
     assert rows[0]["status"] == "resolved"
 
 
-def test_it_ignores_bad_filters_in_exports(client, world):
-    rows = _csv(client, "/exports/controversies.csv?status=nope&year_to=soon&unknown=1")
+def test_it_ignores_unknown_parameters_in_exports(client, world):
+    rows = _csv(client, "/exports/controversies.csv?unknown=1&utm_source=x")
     assert len(rows) == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "named"),
+    [
+        ("/exports/resolutions.csv?year_to=0", "year_to"),
+        ("/exports/resolutions.json?year_from=99999", "year_from"),
+        ("/exports/resolutions.csv?status=nope", "status"),
+        ("/exports/controversies.csv?status=nope&year_to=soon", "year_to"),
+        ("/exports/controversies.json?year_from=0", "year_from"),
+    ],
+)
+def test_it_refuses_bad_filters_before_the_export_starts(client, world, path, named):
+    # Before the fix year_to=0 answered 200 and a body cut short after the header row.
+    response = client.get(path)
+    assert response.status_code == 400
+    assert not response.streaming
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert response["Content-Type"] == "application/json"
+    message = response.json()["detail"]
+    assert message.startswith("Invalid filter:")
+    assert named in message
 
 
 def test_it_searches_in_exports(client, world):
@@ -116,8 +141,8 @@ def test_it_streams_rows_chunk_by_chunk(client, world, monkeypatch):
         header, row = next(pieces), next(pieces)
     with CaptureQueriesContext(connection) as rest:
         remainder = list(pieces)
-    assert header.startswith(b"slug,title")
-    assert row.startswith(b"amazon-rekognition,")
+    assert header.startswith(b'"slug","title"')
+    assert row.startswith(b'"amazon-rekognition",')
     assert len(remainder) == 2
     assert len(rest) >= 2 * 3  # three prefetches for each of the two later chunks
 
@@ -142,3 +167,60 @@ def test_it_defuses_spreadsheet_formulas_in_csv_but_not_json(client, world):
     assert _json(client, "/exports/controversies.json?status=resolved")[0]["title"] == (
         world.maven.title
     )
+
+
+def test_it_quotes_every_cell_and_defuses_every_formula_in_every_csv_export(client, world):
+    # GIVEN formulas planted in every free-text column, WHEN each export is downloaded as
+    # CSV and as JSON, THEN every CSV cell is quoted, none runs as a formula, each gives
+    # back the JSON's value once the apostrophe is stripped, and the JSON holds the
+    # planted text unchanged.
+    # Enough events that every payload lands in a timeline's title column.
+    factories.EventFactory.create_batch(len(PAYLOADS), controversy=world.rekognition)
+    plant_formulas()
+    exported: set[str] = set()
+    paths = ["/exports/controversies", "/exports/resolutions"] + [
+        f"/exports/controversies/{slug}/timeline"
+        for slug in Controversy.objects.values_list("slug", flat=True)
+    ]
+    for path in paths:
+        response = client.get(path + ".csv")
+        exported |= check_csv_against_json(_body(response), _json(client, path + ".json"))
+    assert set(PAYLOADS) <= exported
+
+
+def _break_last_event(controversy: Controversy) -> None:
+    """A date PostgreSQL stores but Python cannot load (year 10000): reading the row
+    raises, as any row that cannot be rendered would."""
+    last = controversy.events.order_by("occurred_on", "id").last()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Event._meta.db_table} SET occurred_on = '10000-01-01' WHERE id = %s",
+            [last.pk],
+        )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_it_ends_a_stream_that_fails_midway_so_the_file_cannot_pass_for_whole(
+    client, world, caplog, monkeypatch, fmt
+):
+    # GIVEN one row per chunk and a timeline whose second event cannot be read, WHEN the
+    # export streams, THEN the first row goes out, then the failure marker, then the
+    # error (the server aborts the connection), and the log says which export failed.
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 1)
+    _break_last_event(world.rekognition)
+    response = client.get(f"/exports/controversies/amazon-rekognition/timeline.{fmt}")
+    assert response.status_code == 200
+    received = []
+    with pytest.raises(DataError):
+        for chunk in response.streaming_content:
+            received.append(chunk.decode())
+    body = "".join(received)
+    assert "ACLU reveals sales to police" in body
+    assert body.endswith(exports.FAILURE_TEXT)
+    if fmt == "csv":
+        with pytest.raises(csv.Error):
+            list(csv.reader(io.StringIO(body), strict=True))
+    else:
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(body)
+    assert f"export amazon-rekognition-timeline.{fmt} failed after 1 rows" in caplog.text

@@ -193,3 +193,51 @@ def test_it_draws_a_progress_bar_on_a_terminal(sheet):
     import_aiaaic(sheet, progress=terminal)
     assert "AIAAIC incidents: 100%" in terminal.getvalue()
     assert "7/7" in terminal.getvalue()
+
+
+# --- A bad file ends in one clear line, never a traceback, and imports nothing ------------
+
+
+def _encoded(path: Path, encoding: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8"), encoding=encoding)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (
+            lambda p: _encoded(p, "latin-1"),
+            r"aiaaic.csv line 5 is not UTF-8 text \(byte 0xe9\): save the file as UTF-8",
+        ),
+        (lambda p: _encoded(p, "utf-16"), r"aiaaic.csv line 1 is not UTF-8 text \(UTF-16 text\)"),
+        (
+            lambda p: p.write_bytes(p.read_bytes() + bytes(range(256))),
+            "aiaaic.csv line 12 holds a NUL byte: not a text CSV file",
+        ),
+    ],
+    ids=["latin-1", "utf-16", "binary"],
+)
+def test_it_refuses_a_file_that_is_not_utf8_csv_before_importing_anything(
+    tmp_path, spoil, expected
+):
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "Clearview AI scrapes billions of photos, café owners say"
+    path = _write(tmp_path / "aiaaic.csv", rows)
+    spoil(path)
+    with pytest.raises(CommandError, match=expected) as raised:
+        _run(path)
+    assert "\n" not in str(raised.value)
+    assert Controversy.objects.count() == 0
+    assert Organization.objects.count() == 0
+
+
+def test_it_refuses_a_directory_given_for_the_file(tmp_path):
+    with pytest.raises(CommandError, match="is a directory, not a CSV file"):
+        _run(tmp_path)
+
+
+def test_it_imports_a_summary_longer_than_csvs_default_cell_limit(tmp_path):
+    rows = [list(ROWS[0])]
+    rows[0][12] = "A long account of what happened. " * 6_000  # about 200 kB
+    _run(_write(tmp_path / "aiaaic.csv", rows))
+    assert len(Controversy.objects.get(aiaaic_id="AIAAIC0001").summary) > 128 * 1024

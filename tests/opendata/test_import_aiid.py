@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 from io import StringIO
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from django.core.management import CommandError, call_command
 from controversies.models import Controversy, Event, Organization, Source
 from opendata.importers import aiid as aiid_importer
 from opendata.importers.aiid import INCIDENT_COLUMNS, REPORT_COLUMNS
+from opendata.importers.common import MAX_CELL_CHARS
 from tests import factories
+from tests.opendata.commands import manage_py
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +226,114 @@ def test_it_refuses_a_snapshot_without_the_expected_columns(tmp_path):
 def test_it_refuses_a_directory_without_the_files(tmp_path):
     with pytest.raises(CommandError, match="reports.csv is missing"):
         _run(tmp_path)
+
+
+# --- A bad file or value ends in one clear line, never a traceback -----------------------
+
+
+def test_it_rejects_a_report_number_too_large_for_arithmetic_and_imports_the_rest(snapshot):
+    # GIVEN an incident citing report 1e999 (JSON reads it as infinity) between two good
+    # ones, THEN that row is reported, the good rows on both sides are imported.
+    rows = [dict(r) for r in INCIDENTS]
+    rows[1] = {"incident_id": "8", "date": "2019-01-01", "title": "Huge", "reports": "[1e999]"}
+    rows[2] = {"incident_id": "9", "date": "2019-01-01", "title": "Fine", "reports": "[1, 2.5]"}
+    _write(snapshot / "incidents.csv", INCIDENT_COLUMNS, rows)
+
+    output = _run(snapshot)
+
+    assert "row 3: reports holds 'inf', which is not a report number" in output
+    assert "row 4: reports holds '2.5', which is not a report number" in output
+    assert set(Controversy.objects.values_list("aiid_incident_id", flat=True)) == {7, 11}
+
+
+def test_it_ignores_a_report_number_no_report_can_have(snapshot):
+    rows = [dict(INCIDENTS[0], reports=f"[1, {10**30}, 99999999999]")]
+    _write(snapshot / "incidents.csv", INCIDENT_COLUMNS, rows)
+    output = _run(snapshot)
+    assert "incidents: 1 created, 0 updated, 0 rejected" in output
+    event = Controversy.objects.get(aiid_incident_id=7).events.get()
+    assert [c.source.aiid_report_number for c in event.citations.all()] == [1]
+
+
+def test_it_imports_a_report_text_longer_than_csvs_default_cell_limit(snapshot):
+    text = "A long report. " * 20_000  # 300 kB; csv refuses cells over 128 KiB by default
+    rows = [dict(REPORTS[0], text=text)]
+    _write(snapshot / "reports.csv", REPORT_COLUMNS, rows)
+    _run(snapshot)
+    source = Source.objects.get(aiid_report_number=1)
+    assert source.text_hash == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_it_refuses_a_cell_longer_than_any_report_before_importing_anything(snapshot):
+    # An unclosed quote makes the rest of the file one cell: refused, not read whole.
+    with open(snapshot / "incidents.csv", "a", encoding="utf-8") as handle:
+        handle.write('12,"' + "x" * (MAX_CELL_CHARS + 10))
+    with pytest.raises(CommandError, match=r"incidents.csv row 7 has a cell longer than"):
+        _run(snapshot)
+    assert Source.objects.count() == 0
+
+
+def _latin1_incidents(directory: Path) -> None:
+    rows = [dict(r) for r in INCIDENTS]
+    rows[-1]["title"] = "Café recommendations"
+    with open(directory / "incidents.csv", "w", newline="", encoding="latin-1") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(INCIDENT_COLUMNS)
+        writer.writerows([row.get(c, "") for c in INCIDENT_COLUMNS] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (_latin1_incidents, r"incidents.csv line 6 is not UTF-8 text \(byte 0xe9\)"),
+        (
+            lambda d: (d / "reports.csv").write_text(
+                (d / "reports.csv").read_text(), encoding="utf-16"
+            ),
+            r"reports.csv line 1 is not UTF-8 text \(UTF-16 text\): save the file as UTF-8",
+        ),
+        (
+            lambda d: (d / "reports.csv").write_bytes(bytes(range(256)) * 10),
+            "reports.csv line 1 holds a NUL byte: not a text CSV file",
+        ),
+        (
+            lambda d: ((d / "reports.csv").unlink(), (d / "reports.csv").mkdir()),
+            "reports.csv is a directory, not a CSV file",
+        ),
+    ],
+    ids=["latin-1", "utf-16", "binary", "directory"],
+)
+def test_it_refuses_a_file_that_is_not_utf8_csv_before_importing_anything(
+    snapshot, spoil, expected
+):
+    # GIVEN a snapshot one of whose files cannot be read to its end (the bad byte can be
+    # in its last row), THEN the import stops with one line saying which file, where and
+    # why, and nothing at all is imported.
+    spoil(snapshot)
+    with pytest.raises(CommandError, match=expected) as raised:
+        _run(snapshot)
+    assert "\n" not in str(raised.value)
+    assert Source.objects.count() == 0
+    assert Controversy.objects.count() == 0
+
+
+def test_it_refuses_a_file_given_for_the_snapshot_directory(snapshot):
+    with pytest.raises(CommandError, match="reports.csv is not a directory: give the folder"):
+        _run(snapshot / "reports.csv")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_prints_one_line_and_no_traceback(snapshot):
+    # Through a real manage.py, as an operator runs it.
+    _latin1_incidents(snapshot)
+    result = manage_py("import_aiid", str(snapshot))
+    assert result.returncode == 1
+    # The error is the last line (before it, only the startup log line of django-axes).
+    *before, last = result.stderr.splitlines()
+    assert all(" INFO " in line for line in before), before
+    assert last == (
+        "CommandError: incidents.csv line 6 is not UTF-8 text (byte 0xe9): save the file as "
+        'UTF-8 ("CSV UTF-8" in a spreadsheet).'
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert Source.objects.count() == 0

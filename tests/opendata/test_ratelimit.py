@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import time
+
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from opendata.checks import check_rate_limit
-from opendata.ratelimit import client_ip, parse_rate
+from opendata.ratelimit import RATE_LIMITS, client_ip, parse_rate
 
 
 @pytest.mark.parametrize(
@@ -33,3 +36,51 @@ def test_it_ignores_forwarded_for_unless_proxies_are_trusted(settings):
     # One trusted proxy: the address it appended (the last one) is the client's.
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.5"
+
+
+@pytest.mark.parametrize(
+    ("url", "setting"),
+    [
+        ("/exports/controversies.csv", "EXPORT_RATE_LIMIT"),
+        ("/exports/resolutions.json", "EXPORT_RATE_LIMIT"),
+        ("/feeds/events/", "FEED_RATE_LIMIT"),
+    ],
+)
+def test_it_limits_exports_and_feeds_with_their_own_count(client, world, settings, url, setting):
+    """GIVEN a limit of 2 a minute for exports or feeds
+    WHEN one client asks a third time
+    THEN it gets 429 with Retry-After, while its API calls (counted apart) and another
+    client's requests still pass."""
+    setattr(settings, setting, "2/m")
+    settings.API_RATE_LIMIT = "2/m"
+    address, other = "198.51.100.40", "198.51.100.41"
+    _forget_counts(address, other)
+    assert [client.get(url, REMOTE_ADDR=address).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url, REMOTE_ADDR=address)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "Too many requests" in refused.content.decode()
+    assert client.get("/api/controversies", REMOTE_ADDR=address).status_code == 200
+    assert client.get(url, REMOTE_ADDR=other).status_code == 200
+
+
+def _forget_counts(*addresses: str) -> None:
+    """Counters left in Redis by an earlier run within the same minute."""
+    window = int(time.time() // 60)
+    cache.delete_many(
+        [
+            f"ratelimit:{counter}:{address}:60:{w}"
+            for counter, _setting in RATE_LIMITS.values()
+            for address in addresses
+            for w in (window, window + 1)
+        ]
+    )
+
+
+def test_it_refuses_a_mistyped_export_or_feed_limit_at_start_up(settings):
+    settings.EXPORT_RATE_LIMIT = "ten a minute"
+    settings.FEED_RATE_LIMIT = "60/min"
+    assert [e.msg.split("=")[0] for e in check_rate_limit()] == [
+        "EXPORT_RATE_LIMIT",
+        "FEED_RATE_LIMIT",
+    ]

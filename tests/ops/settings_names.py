@@ -1,4 +1,5 @@
-"""The environment variable names config/settings.py reads, found by parsing its source.
+"""The environment variable names config/settings.py (and the gunicorn config) read, found
+by parsing their source.
 
 Parsing (rather than importing) sees every env_* call, including ones in branches the
 current environment does not take.
@@ -10,11 +11,16 @@ import ast
 from pathlib import Path
 
 SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings.py"
+GUNICORN_CONFIG = SETTINGS.with_name("gunicorn.conf.py")
 ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list"}
 
 
 def names_read_by_settings() -> set[str]:
-    tree = ast.parse(SETTINGS.read_text())
+    return names_read_by(SETTINGS)
+
+
+def names_read_by(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text())
     names = set()
     for node in ast.walk(tree):
         if (

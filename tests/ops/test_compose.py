@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.ops.settings_names import names_read_by_settings
+from tests.ops.settings_names import GUNICORN_CONFIG, names_read_by, names_read_by_settings
 
 REPO = Path(__file__).resolve().parents[2]
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
@@ -46,7 +46,7 @@ def test_it_matches_the_compose_specification_schema(compose: dict) -> None:
 
 
 def test_it_has_the_whole_topology(services: dict) -> None:
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "migrate", "proxy", "web", "worker", "beat"}
     for name, service in services.items():
         assert service.get("image") or service.get("build"), name
     for name in APP_SERVICES:
@@ -55,8 +55,10 @@ def test_it_has_the_whole_topology(services: dict) -> None:
 
 
 def test_it_only_sets_variables_the_settings_read(services: dict) -> None:
-    read = names_read_by_settings()
     for name in APP_SERVICES:
+        read = names_read_by_settings()
+        if name == "web":
+            read |= names_read_by(GUNICORN_CONFIG)
         environment = services[name]["environment"]
         assert isinstance(environment, dict), name
         unknown = set(environment) - read
@@ -100,6 +102,37 @@ def test_it_serves_with_gunicorn_and_checks_readiness(services: dict) -> None:
     web = services["web"]
     assert _command(web).startswith("gunicorn --config config/gunicorn.conf.py")
     assert "http://127.0.0.1:8000/readyz" in _healthcheck(web)
+
+
+def test_it_publishes_only_nginx_in_front_of_gunicorn(services: dict) -> None:
+    # Slow clients must meet nginx, which buffers whole requests, never gunicorn.
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert services["proxy"]["ports"] == ["${WEB_PORT:-8000}:8000"]
+    assert services["web"]["expose"] == ["8000"]
+
+
+def test_its_proxy_serves_the_repository_nginx_config_and_reaches_gunicorn(
+    services: dict,
+) -> None:
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    source, target, mode = proxy["volumes"][0].split(":")
+    template = (REPO / source).read_text()
+    # The nginx image renders /etc/nginx/templates/*.template from its environment.
+    assert target == "/etc/nginx/templates/default.conf.template" and mode == "ro"
+    for placeholder in re.findall(r"\$\{(NGINX_[A-Z_]+)\}", template):
+        assert placeholder in proxy["environment"], placeholder
+    assert proxy["environment"]["NGINX_UPSTREAM"] == "web:8000"
+    assert "0.0.0.0:8000" in _command(services["web"])
+    assert proxy["environment"]["NGINX_LISTEN"] == proxy["ports"][0].rsplit(":", 1)[1]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "http://127.0.0.1:8000/healthz" in _healthcheck(proxy)
+
+
+def test_it_counts_the_proxy_among_the_trusted_proxies(services: dict) -> None:
+    # nginx appends the address it saw to X-Forwarded-For.
+    assert services["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
 
 
 def test_it_pings_each_worker_by_its_own_node_name(services: dict) -> None:

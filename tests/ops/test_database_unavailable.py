@@ -24,7 +24,7 @@ print(json.dumps({
 def test_it_shows_a_friendly_503_when_the_database_is_down():
     env = base_env(
         DEBUG="false",
-        SECRET_KEY="test-only-secret-key-not-for-production",
+        SECRET_KEY="test-only-secret-key-not-for-production-long-enough-for-the-check",
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/tracker",
     )

@@ -53,3 +53,18 @@ def test_it_serves_with_gunicorn() -> None:
 def test_it_keeps_secrets_and_local_state_out_of_the_build_context() -> None:
     ignored = set((REPO / ".dockerignore").read_text().split())
     assert {".env", ".venv", ".git", "db.sqlite3"} <= ignored
+
+
+def test_it_bakes_no_secret_key_into_the_image() -> None:
+    # collectstatic needs a key with DEBUG off: a random one made by the command itself,
+    # never a value written here that settings would have to accept.
+    runs = [args for keyword, args in _instructions() if keyword == "RUN"]
+    for run in runs:
+        for assignment in run.split("SECRET_KEY=")[1:]:
+            assert assignment.startswith('"$(python -c'), assignment
+    assert any("secrets.token_urlsafe(50)" in run for run in runs)
+    assert not [
+        args
+        for keyword, args in _instructions()
+        if keyword in ("ENV", "ARG") and "SECRET_KEY" in args
+    ]

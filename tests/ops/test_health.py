@@ -73,7 +73,7 @@ def test_it_reports_503_naming_migrations_when_one_is_unapplied(client):
 def test_it_reports_503_naming_the_database_when_it_is_down(tmp_path):
     env = base_env(
         DEBUG="false",
-        SECRET_KEY="test-only-secret-key-not-for-production",
+        SECRET_KEY="test-only-secret-key-not-for-production-long-enough-for-the-check",
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/tracker",
     )

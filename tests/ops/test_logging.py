@@ -41,7 +41,7 @@ print(json.dumps(result.id))
 def _run(script: str, tmp_path, **extra: str) -> tuple[object, list[dict]]:
     env = base_env(
         DEBUG="false",
-        SECRET_KEY="test-only-secret-key-not-for-production",
+        SECRET_KEY="test-only-secret-key-not-for-production-long-enough-for-the-check",
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         LOG_FORMAT="json",

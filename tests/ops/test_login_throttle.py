@@ -74,3 +74,22 @@ def test_it_takes_the_address_the_outermost_trusted_proxy_saw(settings):
 def test_it_still_lets_tests_and_scripts_authenticate_without_a_request(client, admin_user):
     # Client.login() calls authenticate() without a request; that is not a web login.
     assert client.login(username="curator", password=PASSWORD)
+
+
+def test_it_locks_out_the_guessed_username_not_everyone_at_the_address(
+    client, admin_user, settings
+):
+    """GIVEN someone at an address failing to log in as "editor" until locked out
+    THEN the superuser at the same address still gets in, and "editor" stays locked out
+    there even with the right password."""
+    get_user_model().objects.create_user(username="editor", password=PASSWORD, is_staff=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/?next=/admin/", {"username": "editor", "password": "wrong"})
+
+    assert _login(client, PASSWORD).status_code == 302
+    assert client.session.get("_auth_user_id") == str(admin_user.pk)
+
+    client.logout()
+    editor = client.post("/admin/login/?next=/admin/", {"username": "editor", "password": PASSWORD})
+    assert editor.status_code == 429
+    assert "_auth_user_id" not in client.session

@@ -185,7 +185,7 @@ def test_the_api_is_cached_and_still_rate_limited(client, controversy, settings)
     settings.PAGE_CACHE_NAMESPACES = ["api"]
     settings.API_RATE_LIMIT = "2/m"
     window = int(time.time() // 60)  # counters from an earlier run of this test
-    cache.delete_many([f"ratelimit:192.0.2.7:60:{w}" for w in (window, window + 1)])
+    cache.delete_many([f"ratelimit:api:192.0.2.7:60:{w}" for w in (window, window + 1)])
     first = client.get("/api/controversies", REMOTE_ADDR="192.0.2.7")
     assert first.status_code == 200
     assert client.get("/api/controversies", REMOTE_ADDR="192.0.2.7")["X-Page-Cache"] == "hit"

@@ -1,6 +1,6 @@
-"""Smoke test of `make stack`: gunicorn, a Celery worker and beat against the real
-PostgreSQL and Redis, reached over HTTP and the broker, then stopped with no process
-left behind."""
+"""Smoke test of `make stack`: nginx in front of gunicorn, a Celery worker and beat against
+the real PostgreSQL and Redis, reached over HTTP and the broker, then stopped with no
+process left behind."""
 
 from __future__ import annotations
 
@@ -50,6 +50,9 @@ class Stack:
 
     def __init__(self, tmp_path: Path, **extra_env: str) -> None:
         self.port = closed_port()
+        self.web_port = closed_port()
+        while self.web_port == self.port:
+            self.web_port = closed_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.schedule = tmp_path / "beat-schedule"
         self.log = tmp_path / "stack.log"
@@ -63,13 +66,15 @@ class Stack:
 
         self.env = base_env(
             DEBUG="false",
-            SECRET_KEY="stack-smoke-test-key-not-for-production",
+            SECRET_KEY="stack-smoke-test-key-not-for-production-long-enough-for-the-check",
             ALLOWED_HOSTS="127.0.0.1",
             DATABASE_URL=database_url,
             REDIS_URL=settings.REDIS_URL,
             LOG_FORMAT="json",
             CELERY_BEAT_SCHEDULE_FILENAME=str(self.schedule),
             CELERY_WORKER_CONCURRENCY="1",
+            # nginx keeps its configuration and temporary files under the test's directory.
+            TMPDIR=str(tmp_path),
             **extra_env,
         )
         for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
@@ -80,7 +85,7 @@ class Stack:
     def start(self) -> None:
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                ["make", "stack", f"STACK_PORT={self.port}"],
+                ["make", "stack", f"STACK_PORT={self.port}", f"STACK_WEB_PORT={self.web_port}"],
                 cwd=REPO,
                 env=self.env,
                 stdout=out,
@@ -234,11 +239,15 @@ def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, news_site, how):
     ready = stack.wait_ready()
     assert '"database": "ok"' in ready and '"redis": "ok"' in ready
 
-    # The reference case, rendered by gunicorn from the database the stack shares.
+    # The reference case, rendered by gunicorn from the database the stack shares and
+    # handed out by nginx, the only process on the public port.
     status, headers, body = _get(stack.base + "/controversies/amazon-rekognition/")
     assert status == 200
     assert "Rekognition" in body
     assert headers["X-Request-ID"]
+    assert headers["Server"] == "nginx"
+    status, headers, _ = _get(f"http://127.0.0.1:{stack.web_port}/healthz")
+    assert status == 200 and headers["Server"] == "gunicorn"
 
     # The web tier serves a real page, with its stylesheet, over HTTP.
     status, headers, body = _get(stack.base + "/admin/login/")
@@ -327,13 +336,15 @@ def test_it_runs_web_worker_and_beat_and_stops_them_all(stack, news_site, how):
 
     stack.remember_processes()
     names = " ".join(" ".join(p.cmdline()) for p in stack.seen)
-    assert "gunicorn" in names and "celery -A config worker" in names
+    assert "nginx: master process" in names and "gunicorn" in names
+    assert "celery -A config worker" in names
     assert "celery -A config beat" in names
 
     stack.stop(how)
     assert stack.leftovers() == []
-    with pytest.raises(OSError):
-        _get(stack.base + "/healthz")
+    for port in (stack.port, stack.web_port):
+        with pytest.raises(OSError):
+            _get(f"http://127.0.0.1:{port}/healthz")
 
 
 def test_it_refuses_to_start_without_redis(tmp_path):

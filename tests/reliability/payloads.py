@@ -126,3 +126,41 @@ def hostile_case() -> HostileCase:
             "resolution": resolution.slug,
         },
     )
+
+
+# --- Hostile query strings and path segments ----------------------------------------------
+
+# Search syntax with nothing to search for: PostgreSQL's query parser ran out of operator
+# stack on 33 dashes ("tsquery stack too small").
+OPERATOR_SOUP = '-"" OR -( ) | & ! '
+SEARCH_SOUPS = [
+    "-" * 33,
+    "-" * 200,
+    "- " * 100,
+    OPERATOR_SOUP * 12,
+    '"' * 101,
+    '"a' * 100,
+    "-a " * 60,  # only negations
+    "or " * 70,
+    "a" + "-" * 199,
+    "!(&|<->:*" * 20,
+]
+# Values no filter can take: out-of-calendar years, huge numbers, impossible dates, NUL,
+# 10,000 characters.
+HOSTILE_QUERY_VALUES = [
+    "0",
+    "99999",
+    "-1",
+    "1e309",
+    "NaN",
+    "2020.5",
+    "0000-00-00",
+    "9999-99-99",
+    "\x00",
+    "a\x00b",
+    "x" * 10_000,
+    *SEARCH_SOUPS,
+]
+# Already percent-encoded: bytes no text can be encoded to (a lone surrogate's UTF-8 form,
+# invalid UTF-8) and a NUL, for query values and path segments alike.
+RAW_ENCODED_VALUES = ["%00", "%ED%A0%80", "%ED%BF%BF", "%FF%FE", "%C0%80", "a%00b"]

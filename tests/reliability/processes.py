@@ -24,7 +24,7 @@ from django.db import connection
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-TEST_SECRET_KEY = "reliability-test-key-not-for-production"  # noqa: S105
+TEST_SECRET_KEY = "reliability-test-key-not-for-production-long-enough-for-the-check"  # noqa: S105
 
 
 def test_database_url() -> str:
@@ -58,8 +58,10 @@ def base_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL=test_database_url(),
         REDIS_URL=settings.REDIS_URL,
         LOG_LEVEL="INFO",
-        # The per-IP API limit would turn a load test into a rate-limit test.
+        # The per-IP limits would turn a load test into a rate-limit test.
         API_RATE_LIMIT="",
+        EXPORT_RATE_LIMIT="",
+        FEED_RATE_LIMIT="",
         # Loopback fixtures are fetched as fast as the test needs.
         INGESTION_PER_HOST_RATE="10000",
         INGESTION_PER_HOST_BURST="10000",
@@ -190,20 +192,55 @@ class Processes:
             env,
         )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if not process.alive():
-                raise AssertionError(f"gunicorn exited:\n{process.output()}")
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310
-                    return process, base
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.3)
-        raise AssertionError(f"gunicorn never answered /healthz:\n{process.output()}")
+        _wait_for_healthz(base, [process])
+        return process, base
+
+    def procfile(self, entry: str, env: dict[str, str]) -> Process:
+        """One line of the Procfile, run the way `make stack` runs it: honcho hands the line
+        to a shell, with the virtualenv first on PATH."""
+        lines = (REPO / "Procfile").read_text().splitlines()
+        commands = dict(line.split(": ", 1) for line in lines if line and line[0] != "#")
+        env = {**env, "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"}
+        return self.start(entry, ["/bin/sh", "-c", commands[entry]], env)
+
+    def web_behind_nginx(self, env: dict[str, str]) -> str:
+        """The web tier as `make stack` runs it: the Procfile's proxy (nginx, the public
+        entrance) on a free loopback port in front of its web (gunicorn with the project's
+        default workers and threads). Returns nginx's base URL once /healthz answers
+        through it."""
+        public, internal = free_port(), free_port()
+        while internal == public:
+            internal = free_port()
+        env = {
+            **env,
+            "STACK_PORT": str(public),
+            "STACK_WEB_PORT": str(internal),
+            # nginx's configuration and temporary files go under this test's directory.
+            "TMPDIR": str(self.directory),
+        }
+        started = [self.procfile("web", env), self.procfile("proxy", env)]
+        base = f"http://127.0.0.1:{public}"
+        _wait_for_healthz(base, started)
+        return base
 
     def stop_all(self) -> None:
         for process in reversed(self.started):
             process.stop()
+
+
+def _wait_for_healthz(base: str, started: list[Process]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for process in started:
+            if not process.alive():
+                raise AssertionError(f"{process.name} exited:\n{process.output()}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    logs = "\n".join(f"{process.name}:\n{process.output()}" for process in started)
+    raise AssertionError(f"{base}/healthz never answered:\n{logs}")
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.5, message: str = "") -> None:

@@ -12,30 +12,37 @@ import os
 import shutil
 import subprocess
 import time
+from urllib.parse import urlsplit
 
 import redis
 from django.conf import settings
 from django.db import connections
 
-REDIS_PORT = 6379
-_REDIS_START = [
-    "redis-server",
-    "--daemonize",
-    "yes",
-    "--bind",
-    "127.0.0.1",
-    "-::1",
-    "--port",
-    str(REDIS_PORT),
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    "/var/lib/redis",
-    "--logfile",
-    "/var/log/redis/ci.log",
-]
+
+def redis_port() -> int:
+    """The port of the Redis this run is configured with (REDIS_URL; CI's is 6379)."""
+    return urlsplit(settings.REDIS_URL or "redis://127.0.0.1").port or 6379
+
+
+def _redis_start() -> list[str]:
+    return [
+        "redis-server",
+        "--daemonize",
+        "yes",
+        "--bind",
+        "127.0.0.1",
+        "-::1",
+        "--port",
+        str(redis_port()),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        "/var/lib/redis",
+        "--logfile",
+        "/var/log/redis/ci.log",
+    ]
 
 
 def _cluster_version() -> str:
@@ -97,7 +104,7 @@ def restart_postgres() -> float:
 
 def redis_ready() -> bool:
     try:
-        return bool(redis.Redis(port=REDIS_PORT, socket_connect_timeout=1).ping())
+        return bool(redis.Redis(port=redis_port(), socket_connect_timeout=1).ping())
     except redis.RedisError:
         return False
 
@@ -112,18 +119,25 @@ def wait_for_redis(timeout: float = 30) -> float:
 
 
 def start_redis() -> None:
-    subprocess.run(_REDIS_START, check=True, timeout=30)
+    subprocess.run(_redis_start(), check=True, timeout=30)
 
 
-def restart_redis() -> float:
+def stop_redis() -> None:
     """Shut Redis down without saving (its queues and unacknowledged messages are lost,
-    as after a crash of an unpersisted broker) and start it again."""
+    as after a crash of an unpersisted broker); return once it no longer answers."""
     subprocess.run(
-        ["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"], check=False, timeout=30
+        ["redis-cli", "-p", str(redis_port()), "shutdown", "nosave"], check=False, timeout=30
     )
     deadline = time.monotonic() + 20
     while redis_ready() and time.monotonic() < deadline:
         time.sleep(0.1)
+    if redis_ready():
+        raise AssertionError("Redis did not stop")
+
+
+def restart_redis() -> float:
+    """Stop Redis as ``stop_redis`` does and start it again; return when it is back."""
+    stop_redis()
     start_redis()
     return wait_for_redis()
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from opendata.dataset import DatasetError, import_dataset
+from opendata.dataset_import import DatasetError, import_dataset
 
 
 class Command(BaseCommand):
