@@ -31,6 +31,8 @@ class OrganizationKind(models.TextChoices):
     UNION = "union", "Union or workforce group"
     ACADEMIC = "academic", "Academic"
     MEDIA = "media", "Media"
+    # People harmed by a system (AIID's "harmed parties"): a party, never a company.
+    AFFECTED_GROUP = "affected_group", "Affected group"
     OTHER = "other", "Other"
 
 
