@@ -366,3 +366,42 @@ FEED_RATE_LIMIT = env_str("FEED_RATE_LIMIT", "60/m")
 # --- Benchmark data ----------------------------------------------------------------------
 # manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.
 INSTALLED_APPS += ["bench_data"]
+
+# --- Preserved sources (archive app) ------------------------------------------------------
+# Every source is fetched through the safe client and kept as a WARC file plus its text;
+# a periodic link check records whether it is still alive, moved, gone or changed.
+INSTALLED_APPS += ["archive"]
+# Off turns every archive fetch off (snapshots on save, the sweep, link checks); the test
+# run sets it off so no test reaches a source's real address unless it asks to.
+ARCHIVE_FETCH_ENABLED = env_bool("ARCHIVE_FETCH_ENABLED", default=True)
+# Where snapshots are stored: the "snapshots" storage (any Django storage backend can
+# replace this one); by default a folder outside the source tree's tracked files.
+ARCHIVE_ROOT = env_str("ARCHIVE_ROOT", str(BASE_DIR / "var" / "snapshots"))
+STORAGES["snapshots"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": ARCHIVE_ROOT, "base_url": None},
+}
+# Largest document kept, in bytes (the fetch is refused past it).
+ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_BYTES", 20 * 1024 * 1024)
+# A failed snapshot is tried again after this many minutes, doubling each time up to a week.
+ARCHIVE_RETRY_MINUTES = env_int("ARCHIVE_RETRY_MINUTES", 30)
+# Days between two link checks of one source, and how many checks one beat run queues.
+ARCHIVE_LINK_CHECK_DAYS = env_int("ARCHIVE_LINK_CHECK_DAYS", 7)
+ARCHIVE_LINK_CHECK_BATCH = env_int("ARCHIVE_LINK_CHECK_BATCH", 200)
+# Seconds between two queued link checks of the same host (on top of the client's bucket).
+ARCHIVE_LINK_CHECK_HOST_SPACING = env_int("ARCHIVE_LINK_CHECK_HOST_SPACING", 10)
+# A public web archive asked to save each source, e.g.
+# "https://web.archive.org/save/{url}"; blank asks none.
+ARCHIVE_SAVE_URL = env_str("ARCHIVE_SAVE_URL")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "archive-sweep-snapshots": {
+            "task": "archive.tasks.sweep_snapshots",
+            "schedule": 900.0,
+        },
+        "archive-check-due-links": {
+            "task": "archive.tasks.check_due_links",
+            "schedule": 600.0,
+        },
+    }
+)

@@ -285,7 +285,7 @@ def organization_page(slug: str) -> OrganizationPage:
         .order_by("-started_on", "name")[:LIST_CAP]
     )
     memberships = list(
-        org.coalition_memberships.select_related("coalition").order_by("joined_on", "id")
+        org.coalition_memberships.select_related("coalition", "source").order_by("joined_on", "id")
     )
     shareholder_record = len(_shareholder_links(org))
     latest_status = DemandStatus.objects.filter(demand=OuterRef("pk")).order_by("-on", "-id")
@@ -378,7 +378,7 @@ def organization_votes_page(slug: str) -> OrganizationVotes:
     if any("adviser" in played for played in roles.values()):
         advice = list(
             ProxyAdviserRecommendation.objects.filter(adviser=org)
-            .select_related("resolution__meeting__company", "resolution__vote")
+            .select_related("resolution__meeting__company", "resolution__vote", "source")
             .order_by("-resolution__meeting__held_on", "resolution__item_number")[:LIST_CAP]
         )
     chart = support_chart(
@@ -435,7 +435,9 @@ def coalition_page(slug: str) -> CoalitionPage:
     """A coalition with its members (joined/left dates) and the actions it signed: 5 queries."""
     coalition = get_object_or_404(Coalition, slug=slug)
     memberships = list(
-        coalition.memberships.select_related("organization").order_by("organization__name", "id")
+        coalition.memberships.select_related("organization", "source").order_by(
+            "organization__name", "id"
+        )
     )
     actions = list(
         coalition.actions.select_related("controversy")
@@ -455,7 +457,7 @@ def campaign_page(slug: str) -> Campaign:
     """A campaign with organisers, targets, controversies, resolutions and each demand's
     status history: 7 queries."""
     campaign = get_object_or_404(
-        Campaign.objects.select_related("organising_coalition").prefetch_related(
+        Campaign.objects.select_related("organising_coalition", "source").prefetch_related(
             Prefetch("organisers", queryset=Organization.objects.order_by("name")),
             Prefetch("targets", queryset=Organization.objects.order_by("name")),
             Prefetch("controversies", queryset=Controversy.objects.order_by("title")),

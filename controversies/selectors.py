@@ -41,7 +41,11 @@ def timeline_events(controversy: Controversy) -> QuerySet[Event]:
         ),
         Prefetch(
             "citations",
-            queryset=EventSource.objects.select_related("source").order_by("position", "id"),
+            # The source's preservation status (archive app) comes in the same query: the
+            # timeline links the archived copy of a source that is gone.
+            queryset=EventSource.objects.select_related(
+                "source", "source__archive_status"
+            ).order_by("position", "id"),
             to_attr="citation_list",
         ),
     )
@@ -107,9 +111,10 @@ def controversy_coalitions(controversy: Controversy) -> QuerySet[Coalition]:
 
 
 def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderResolution]:
-    """Its shareholder resolutions with meeting, company, filer and vote (one query)."""
+    """Its shareholder resolutions with meeting, company, filer, vote and the vote's
+    source (one query)."""
     return controversy.resolutions.select_related(
-        "meeting__company", "vote", "lead_filer", "organiser"
+        "meeting__company", "vote__source", "lead_filer", "organiser"
     ).order_by("meeting__held_on", "item_number")
 
 

@@ -50,6 +50,12 @@ def source_attach(
     )
 
 
+def event_actors_add(*, event: Event, actors: list[tuple[Organization, str]]) -> None:
+    """Give ``event`` these organisations in these roles; a pair it has already is kept."""
+    for organization, role in actors:
+        event.event_actors.get_or_create(organization=organization, role=role)
+
+
 @transaction.atomic
 def event_create(
     *,

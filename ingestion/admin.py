@@ -16,6 +16,7 @@ from ingestion.forms import (
     AcceptExistingEventForm,
     AcceptNewEventForm,
     MarkDuplicateForm,
+    ProposedActorsForm,
     SubmitURLForm,
 )
 from ingestion.models import Article, Feed, IngestionRun, Mention, ReviewItem, Suggestion
@@ -272,7 +273,9 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             return None
         return queryset.get()
 
-    def _form_page(self, request, *, action: str, title: str, item, form) -> TemplateResponse:
+    def _form_page(
+        self, request, *, action: str, title: str, item, form, actors_form=None
+    ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -280,6 +283,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "action": action,
             "item": item,
             "form": form,
+            "actors_form": actors_form,
             "selected": [item.pk],
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
@@ -299,8 +303,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         if item is None:
             return None
         data = request.POST if "apply" in request.POST else None
-        form = AcceptExistingEventForm(data, article=item)
-        if data is not None and form.is_valid():
+        proposals = review.review_proposals(article=item)
+        form = AcceptExistingEventForm(data, article=item, initial={"quote": proposals.quote})
+        actors_form = ProposedActorsForm(data, organizations=proposals.organizations)
+        # Both forms are checked (each shows its errors) before anything is written.
+        if data is not None and form.is_valid() & actors_form.is_valid():
             event = form.cleaned_data["event"]
             if self._apply(
                 request,
@@ -308,6 +315,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                 article=item,
                 event=event,
                 quote=form.cleaned_data["quote"],
+                actors=actors_form.confirmed(),
             ):
                 self.message_user(request, f"Cited on “{event.title}”.", messages.SUCCESS)
             return None
@@ -317,6 +325,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             title="Accept as a source of an existing event",
             item=item,
             form=form,
+            actors_form=actors_form,
         )
 
     @admin.action(description="Accept as a new event on a controversy", permissions=["change"])
@@ -324,9 +333,12 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         item = self._one(request, queryset)
         if item is None:
             return None
+        proposals = review.review_proposals(article=item)
         if "apply" in request.POST:
             form = AcceptNewEventForm(request.POST)
-            if form.is_valid():
+            actors_form = ProposedActorsForm(request.POST, organizations=proposals.organizations)
+            # Both forms are checked (each shows its errors) before anything is written.
+            if form.is_valid() & actors_form.is_valid():
                 data = form.cleaned_data
                 if self._apply(
                     request,
@@ -338,6 +350,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                     kind=data["kind"],
                     title=data["title"],
                     summary=data["summary"],
+                    actors=actors_form.confirmed(),
+                    quote=data["quote"],
                 ):
                     self.message_user(
                         request,
@@ -351,13 +365,17 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                     )
                 return None
         else:
-            form = AcceptNewEventForm(initial=AcceptNewEventForm.initial_for(item))
+            form = AcceptNewEventForm(
+                initial=AcceptNewEventForm.initial_for(item, quote=proposals.quote)
+            )
+            actors_form = ProposedActorsForm(organizations=proposals.organizations)
         return self._form_page(
             request,
             action="accept_new_event",
             title="Accept as a new event",
             item=item,
             form=form,
+            actors_form=actors_form,
         )
 
     @admin.action(description="Reject", permissions=["change"])

@@ -6,7 +6,7 @@ from django import forms
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.dates import Precision, precision_error
-from controversies.models import Controversy, Event
+from controversies.models import Controversy, Event, EventActor, Organization
 from ingestion.models import Article
 
 
@@ -29,13 +29,55 @@ class EventChoiceField(forms.ModelChoiceField):
         return f"{obj.controversy.title} — {obj.display_date}: {obj.title}"
 
 
-class AcceptExistingEventForm(forms.Form):
-    event = EventChoiceField(queryset=Event.objects.none())
-    quote = forms.CharField(
+def _quote_field() -> forms.CharField:
+    return forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
-        help_text="The passage of the article that supports the event (optional).",
+        help_text="The passage of the article that supports the event (optional). "
+        "Offered: the first sentence naming what the article matched.",
     )
+
+
+class ProposedActorsForm(forms.Form):
+    """The organisations an article matched, proposed as the event's actors: each one
+    ticked, in the role "Acted"; the curator unticks one or changes its role. Only the
+    proposed organisations have fields, so a submitted id of any other one is ignored."""
+
+    prefix = "actors"
+
+    def __init__(self, *args, organizations: list[Organization], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = organizations
+        for organization in organizations:
+            self.fields[f"keep_{organization.pk}"] = forms.BooleanField(
+                required=False, initial=True, label=organization.name
+            )
+            self.fields[f"role_{organization.pk}"] = forms.ChoiceField(
+                required=False,
+                choices=EventActor.Role.choices,
+                initial=EventActor.Role.ACTOR,
+                label=f"Role of {organization.name}",
+            )
+
+    def rows(self) -> list[tuple[Organization, forms.BoundField, forms.BoundField]]:
+        return [
+            (organization, self[f"keep_{organization.pk}"], self[f"role_{organization.pk}"])
+            for organization in self.organizations
+        ]
+
+    def confirmed(self) -> list[tuple[Organization, str]]:
+        """(organisation, role) for each ticked row of a valid form."""
+        data = self.cleaned_data
+        return [
+            (organization, data[f"role_{organization.pk}"] or EventActor.Role.ACTOR)
+            for organization in self.organizations
+            if data[f"keep_{organization.pk}"]
+        ]
+
+
+class AcceptExistingEventForm(forms.Form):
+    event = EventChoiceField(queryset=Event.objects.none())
+    quote = _quote_field()
 
     def __init__(self, *args, article: Article, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,14 +103,16 @@ class AcceptNewEventForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
         help_text="In your own words.",
     )
+    quote = _quote_field()
 
     @classmethod
-    def initial_for(cls, article: Article) -> dict:
+    def initial_for(cls, article: Article, *, quote: str = "") -> dict:
         top = article.suggestions.order_by("-score").first()
         return {
             "controversy": top.controversy_id if top else None,
             "occurred_on": article.best_date,
             "title": article.display_title[:300],
+            "quote": quote,
         }
 
     def clean(self) -> dict:

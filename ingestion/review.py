@@ -7,6 +7,7 @@ keeps a link to the event and source it became.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -14,7 +15,15 @@ from django.utils import timezone
 
 from controversies import services
 from controversies.dates import Precision
-from controversies.models import Controversy, Event, EventSource, Source
+from controversies.models import (
+    Controversy,
+    Event,
+    EventSource,
+    Organization,
+    Source,
+    split_aliases,
+)
+from ingestion.matched_sentence import first_sentence_naming
 from ingestion.models import Article, ArticleState
 from ingestion.pipeline.common import lock_article
 
@@ -60,6 +69,30 @@ def article_source(*, article: Article) -> Source:
     return source
 
 
+@dataclass(frozen=True)
+class Proposals:
+    """What accepting an article offers the curator to keep: the organisations it matched
+    (most mentioned first) as the event's actors, and the sentence naming one of the
+    matched organisations or products as the citation's quote."""
+
+    organizations: list[Organization]
+    quote: str
+
+
+def review_proposals(*, article: Article) -> Proposals:
+    mentions = list(
+        article.mentions.select_related("organization", "product").order_by("-count", "id")
+    )
+    names: list[str] = []
+    for mention in mentions:
+        entity = mention.entity
+        names += [mention.alias, entity.name, *split_aliases(entity.aliases)]
+    return Proposals(
+        organizations=[m.organization for m in mentions if m.organization_id is not None],
+        quote=first_sentence_naming(article.text, names),
+    )
+
+
 @transaction.atomic
 def review_accept_new_event(
     *,
@@ -70,9 +103,12 @@ def review_accept_new_event(
     precision: str = Precision.DAY,
     kind: str = Event.Kind.REPORT,
     summary: str = "",
+    actors: list[tuple[Organization, str]] | None = None,
+    quote: str = "",
     user: AbstractBaseUser | None = None,
 ) -> Event:
-    """Accept the article as the source of a new event on ``controversy``."""
+    """Accept the article as the cited source (with ``quote``) of a new event on
+    ``controversy``, with the ``actors`` (organisation, role) the curator confirmed."""
     locked = _lock_for_review(article)
     source = article_source(article=locked)
     event = services.event_create(
@@ -82,8 +118,9 @@ def review_accept_new_event(
         kind=kind,
         title=title,
         summary=summary,
-        sources=[source],
+        actors=actors or [],
     )
+    services.source_attach(event=event, source=source, quote=quote)
     _close(locked, ArticleState.ACCEPTED, user, accepted_event=event, accepted_source=source)
     article.refresh_from_db()
     return event
@@ -91,12 +128,19 @@ def review_accept_new_event(
 
 @transaction.atomic
 def review_accept_existing_event(
-    *, article: Article, event: Event, quote: str = "", user: AbstractBaseUser | None = None
+    *,
+    article: Article,
+    event: Event,
+    quote: str = "",
+    actors: list[tuple[Organization, str]] | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> EventSource:
-    """Accept the article as one more source of an existing event."""
+    """Accept the article as one more source of an existing event; the ``actors`` the
+    curator confirmed join the event's actors."""
     locked = _lock_for_review(article)
     source = article_source(article=locked)
     citation = services.source_attach(event=event, source=source, quote=quote)
+    services.event_actors_add(event=event, actors=actors or [])
     _close(locked, ArticleState.ACCEPTED, user, accepted_event=event, accepted_source=source)
     article.refresh_from_db()
     return citation

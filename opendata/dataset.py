@@ -35,6 +35,9 @@ class Table:
     name: str
     model: type[models.Model]
     description: str
+    # Nullable columns added after the format's first release: a release written before
+    # them lacks them and still loads, each row taking null there.
+    added_later: frozenset[str] = frozenset()
 
     @property
     def fields(self) -> list[models.Field]:
@@ -90,13 +93,18 @@ TABLES = [
     ),
     Table("event_sources", m.EventSource, "Numbered citations: this source supports this event."),
     Table("coalitions", m.Coalition, "Coalitions of organisations."),
-    Table("coalition_memberships", m.CoalitionMembership, "Members of each coalition."),
+    Table(
+        "coalition_memberships",
+        m.CoalitionMembership,
+        "Members of each coalition.",
+        added_later=frozenset({"source_id"}),
+    ),
     Table(
         "coalition_actions",
         _through(m.Coalition.actions),
         "Events (letters, actions) each coalition signed.",
     ),
-    Table("campaigns", m.Campaign, "Advocacy campaigns."),
+    Table("campaigns", m.Campaign, "Advocacy campaigns.", added_later=frozenset({"source_id"})),
     Table("campaign_organisers", _through(m.Campaign.organisers), "Organisers of each campaign."),
     Table("campaign_targets", _through(m.Campaign.targets), "Organisations each campaign targets."),
     Table(

@@ -253,7 +253,7 @@ class TableLoader:
     def _column_problems(self, record: Any) -> list[tuple[str | None, str]]:
         if not isinstance(record, dict):
             return [(None, f"should be a JSON object, not {_json_kind(record)}")]
-        missing = [c for c in self.fields if c not in record]
+        missing = [c for c in self.fields if c not in record and c not in self.table.added_later]
         unknown = [c for c in record if c not in self.fields]
         found: list[tuple[str | None, str]] = []
         if missing:

@@ -122,7 +122,15 @@ RESOLUTION_COLUMNS = [
     Column("support_with_abstentions_pct", lambda r: _vote(r, "support_with_abstentions")),
     Column("passed", lambda r: _vote(r, "passed")),
     Column("url", lambda r: page_url("controversies:resolution", r.slug)),
+    # Added after the first columns, so it goes last: readers by position keep working.
+    Column("vote_source_url", lambda r: _vote_source_url(r)),
 ]
+
+
+def _vote_source_url(resolution: ShareholderResolution) -> str | None:
+    """The document that reports the vote; None when there is no vote or no source."""
+    source = _vote(resolution, "source")
+    return source.url if source is not None else None
 
 
 class _Echo:

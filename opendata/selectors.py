@@ -70,7 +70,7 @@ def timeline_for_export(controversy: Controversy) -> QuerySet[Event]:
 def resolutions_for_export(resolutions: QuerySet[ShareholderResolution]) -> QuerySet:
     return (
         resolutions.select_related(
-            "meeting__company", "lead_filer", "organiser", "controversy", "campaign", "vote"
+            "meeting__company", "lead_filer", "organiser", "controversy", "campaign", "vote__source"
         )
         .prefetch_related("co_filers", "topics")
         .order_by("-meeting__held_on", "meeting__company__name", "item_number", "id")

@@ -1,5 +1,6 @@
-"""What every admin in this app shares: history on each change page, sensible paging,
-autocomplete fields that survive any submitted value."""
+"""What every admin in this app shares: history on each change page (with the inline rows
+saved alongside each version), sensible paging, autocomplete fields that survive any
+submitted value."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
 
+from .inline_history import InlineRows, attach_inline_changes, parent_key
 from .widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 
 
@@ -65,6 +67,30 @@ class HistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     ) -> HttpResponse:
         self._require_valid_pk(self.model, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records, foreign_keys_are_objs: bool = True
+    ) -> None:
+        """Each version's own field changes, and those of the inline rows saved with it."""
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        if not records:
+            return
+        parent = records[0].instance
+        attach_inline_changes(
+            records, parent=parent, inlines=self.inline_rows_with_history(request, parent)
+        )
+
+    def inline_rows_with_history(self, request: HttpRequest, parent: models.Model):
+        """The inlines this user may see on the change page whose rows keep history."""
+        found = []
+        for inline in self.get_inline_instances(request, parent):
+            if not hasattr(inline.model._meta, "simple_history_manager_attribute"):
+                continue
+            key = parent_key(inline.model, self.model, inline.fk_name)
+            if key is not None:
+                found.append(InlineRows(inline.model, key, str(inline.verbose_name)))
+        return found
 
     def history_form_view(
         self,

@@ -14,8 +14,8 @@ from .base import HistoryAdmin, TabularInline
 class CoalitionMembershipInline(TabularInline):
     model = CoalitionMembership
     extra = 1
-    fields = ("organization", "role", "joined_on", "left_on")
-    autocomplete_fields = ("organization",)
+    fields = ("organization", "role", "joined_on", "left_on", "source")
+    autocomplete_fields = ("organization", "source")
 
 
 @admin.register(Coalition)
@@ -60,7 +60,13 @@ class CampaignAdmin(HistoryAdmin):
     )
     search_fields = ("name", "slug", "summary", "organisers__name", "targets__name")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("organisers", "organising_coalition", "targets", "controversies")
+    autocomplete_fields = (
+        "organisers",
+        "organising_coalition",
+        "targets",
+        "controversies",
+        "source",
+    )
     list_select_related = ("organising_coalition",)
     inlines = (DemandInline,)
 

@@ -12,6 +12,7 @@ from controversies.models import Controversy, Event, EventActor, EventSource, So
 from controversies.services import controversy_refresh_last_event
 
 from .base import HistoryAdmin, TabularInline
+from .source_audit import SourceAuditAdminMixin
 
 
 class EventInline(TabularInline):
@@ -55,6 +56,7 @@ class ControversyAdmin(HistoryAdmin):
 
 class EventActorInline(TabularInline):
     model = EventActor
+    verbose_name = "actor"
     extra = 1
     autocomplete_fields = ("organization",)
 
@@ -63,6 +65,7 @@ class EventSourceInline(TabularInline):
     """Numbered citations; the quote is the passage that supports the event."""
 
     model = EventSource
+    verbose_name = "citation"
     extra = 1
     fields = ("position", "source", "quote", "locator")
     autocomplete_fields = ("source",)
@@ -116,8 +119,10 @@ class SourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["canonical_url"].required = False
-        self.fields["canonical_url"].help_text = "Left blank, it is derived from the URL."
+        # Staff who may only view sources get a form without editable fields.
+        if "canonical_url" in self.fields:
+            self.fields["canonical_url"].required = False
+            self.fields["canonical_url"].help_text = "Left blank, it is derived from the URL."
 
     def clean_canonical_url(self) -> str:
         canonical = self.cleaned_data.get("canonical_url")
@@ -133,8 +138,9 @@ class SourceForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(SourceAuditAdminMixin, HistoryAdmin):
     form = SourceForm
+    readonly_fields = ("document_check",)
     list_display = ("__str__", "publisher", "published_on", "language")
     list_filter = ("language", "published_on", "publisher")
     search_fields = ("title", "url", "canonical_url", "publisher", "author")

@@ -29,6 +29,7 @@ D = dt.date
 LETTERS_SENT = D(2019, 1, 15)
 COALITION_SLUG = "face-surveillance-coalition-2019"
 LEADS = ("aclu", "aclu-of-california", "aclu-of-washington")
+LETTERS_SOURCE = "aclu-2019-01-15"
 
 COALITION = CoalitionSpec(
     slug=COALITION_SLUG,
@@ -40,10 +41,12 @@ COALITION = CoalitionSpec(
         "file are listed; the full signatory list is in the letters."
     ),
     formed_on=None,  # the case file does not say when the coalition formed
+    # The source the coalition-letter event cites for its signatories; the letters
+    # themselves, once cited, are the better source for each membership.
     members=(
-        MemberSpec("aclu", "lead", LETTERS_SENT),
+        MemberSpec("aclu", "lead", LETTERS_SENT, LETTERS_SOURCE),
         *(
-            MemberSpec(slug, "lead" if slug in LEADS else "member", LETTERS_SENT)
+            MemberSpec(slug, "lead" if slug in LEADS else "member", LETTERS_SENT, LETTERS_SOURCE)
             for slug in COALITION_SIGNATORIES
         ),
     ),
@@ -67,6 +70,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
         started_on=D(2018, 5, 22),
         organisers=LEADS,
         organising_coalition=COALITION_SLUG,
+        source="aclu-2018-05-22",  # the disclosure and demand that opened the campaign
         targets=("amazon", "microsoft", "google"),
         controversies=(REKOGNITION, MICROSOFT, GOOGLE),
         outcome=(
@@ -127,6 +131,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
         ),
         started_on=D(2019, 1, 17),
         organisers=("open-mic",),
+        source="seekingalpha-2019-01-17",  # the filing that opened the campaign
         targets=("amazon",),
         controversies=(REKOGNITION,),
         outcome=(

@@ -226,7 +226,11 @@ def _load_coalition(spec: CoalitionSpec, loaded: _Loaded, report: LoadReport) ->
                 "coalition_id": coalition.pk,
                 "organization_id": loaded.org_id(member.organization),
             },
-            values={"role": member.role, "joined_on": member.joined_on},
+            values={
+                "role": member.role,
+                "joined_on": member.joined_on,
+                "source_id": loaded.source_id(member.source),
+            },
         )
     add_missing(coalition.actions, [loaded.event(ref) for ref in spec.actions])
     loaded.coalitions[spec.slug] = coalition
@@ -244,6 +248,7 @@ def _load_campaign(spec: CampaignSpec, loaded: _Loaded, report: LoadReport) -> N
             "started_on": spec.started_on,
             "outcome": spec.outcome,
             "organising_coalition_id": coalition.pk if coalition else None,
+            "source_id": loaded.source_id(spec.source),
         },
     )
     add_missing(campaign.organisers, [loaded.orgs[s] for s in spec.organisers])
@@ -288,12 +293,15 @@ def _load_resolution(spec: ResolutionSpec, loaded: _Loaded, report: LoadReport) 
     )
     add_missing(resolution.co_filers, [loaded.orgs[s] for s in spec.co_filers])
     add_missing(resolution.topics, [loaded.topics[s] for s in spec.topics])
-    for adviser, recommendation in spec.advisers:
+    for adviser, recommendation, *source in spec.advisers:
         upsert(
             ProxyAdviserRecommendation,
             report,
             lookup={"resolution_id": resolution.pk, "adviser_id": loaded.org_id(adviser)},
-            values={"recommendation": recommendation},
+            values={
+                "recommendation": recommendation,
+                "source_id": loaded.source_id(source[0] if source else ""),
+            },
         )
     if spec.vote:
         upsert(

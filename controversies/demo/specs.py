@@ -96,6 +96,7 @@ class MemberSpec:
     organization: str
     role: str = "member"
     joined_on: dt.date | None = None
+    source: str = ""  # SourceSpec.key of the document naming the member
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class CampaignSpec:
     demands: tuple[DemandSpec, ...]
     organising_coalition: str = ""
     outcome: str = ""
+    source: str = ""  # SourceSpec.key of the document that dates the campaign
 
 
 @dataclass(frozen=True)
@@ -170,5 +172,6 @@ class ResolutionSpec:
     campaign: str = ""
     filed_on: dt.date | None = None
     topics: tuple[str, ...] = ()
-    advisers: tuple[tuple[str, str], ...] = ()  # (adviser slug, recommendation)
+    # (adviser slug, recommendation) or (adviser slug, recommendation, SourceSpec.key)
+    advisers: tuple[tuple[str, ...], ...] = ()
     vote: VoteSpec | None = None

@@ -48,6 +48,14 @@ class CoalitionMembership(models.Model):
     role = models.CharField(max_length=100, blank=True, help_text='e.g. "lead", "member".')
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_memberships",
+        help_text="The document that names this member (a signed letter, a member list).",
+    )
 
     history = HistoricalRecords()
 
@@ -88,6 +96,15 @@ class Campaign(models.Model):
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_campaigns",
+        verbose_name="source of the dates",
+        help_text="The document that dates the campaign (its launch, its end).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,7 +163,15 @@ class DemandStatus(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices)
     on = models.DateField()
     note = models.TextField(blank=True)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    # A cited fact keeps its source: deleting a source that backs one is refused.
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_demand_statuses",
+        help_text="The document that shows this step (the demand, the company's answer).",
+    )
 
     history = HistoricalRecords()
 

@@ -129,7 +129,15 @@ class ProxyAdviserRecommendation(ChoiceLabels, models.Model):
         Organization, on_delete=models.CASCADE, related_name="proxy_recommendations"
     )
     recommendation = models.CharField(max_length=8, choices=Recommendation.choices)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    # A cited fact keeps its source: deleting a source that backs one is refused.
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_recommendations",
+        help_text="The document that reports this recommendation.",
+    )
 
     history = HistoricalRecords()
 
@@ -174,7 +182,14 @@ class VoteResult(models.Model):
         max_length=200, blank=True, help_text='How the figure was reported, e.g. "of votes cast".'
     )
     passed = models.BooleanField(null=True, blank=True)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_vote_results",
+        help_text="The document that reports the result (a Form 8-K, a vote report).",
+    )
 
     history = HistoricalRecords()
 

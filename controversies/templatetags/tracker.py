@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from controversies.templatetags.citations import unsourced_mark
+
 register = template.Library()
 
 
@@ -58,11 +60,13 @@ def support_bar(resolution: object) -> str:
     support = getattr(vote, "headline_support", None) if vote else None
     if support is None:
         return mark_safe('<span class="muted">no vote</span>')  # noqa: S308 - constant
+    # A figure no document backs yet is labelled, not stated as settled.
     return format_html(
         '<span class="support"><progress value="{}" max="100" aria-label="Support {}%">'
-        "</progress> {}%{}</span>",
+        "</progress> {}%{}</span>{}",
         str(support),
         localize(support),
         localize(support),
         " · passed" if vote.passed else "",
+        unsourced_mark(vote),
     )

@@ -21,9 +21,11 @@ from controversies.models import (
     CoalitionMembership,
     Controversy,
     Demand,
+    DemandStatus,
     Event,
     Organization,
     Product,
+    ProxyAdviserRecommendation,
     ShareholderResolution,
     Source,
 )
@@ -109,7 +111,7 @@ def _coalitions() -> QuerySet[Coalition]:
     return Coalition.objects.prefetch_related(
         Prefetch(
             "memberships",
-            queryset=CoalitionMembership.objects.select_related("organization").order_by(
+            queryset=CoalitionMembership.objects.select_related("organization", "source").order_by(
                 "organization__name", "id"
             ),
         )
@@ -117,18 +119,27 @@ def _coalitions() -> QuerySet[Coalition]:
 
 
 def _campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.select_related("organising_coalition").prefetch_related(
+    statuses = DemandStatus.objects.select_related("source")
+    return Campaign.objects.select_related("organising_coalition", "source").prefetch_related(
         "organisers",
         "targets",
         "controversies",
-        Prefetch("demands", queryset=Demand.objects.prefetch_related("statuses")),
+        Prefetch(
+            "demands",
+            queryset=Demand.objects.prefetch_related(Prefetch("statuses", queryset=statuses)),
+        ),
     )
 
 
 def _resolutions() -> QuerySet[ShareholderResolution]:
+    recommendations = ProxyAdviserRecommendation.objects.select_related("adviser", "source")
     return ShareholderResolution.objects.select_related(
-        "meeting__company", "lead_filer", "organiser", "controversy", "campaign", "vote"
-    ).prefetch_related("co_filers", "topics", "adviser_recommendations__adviser")
+        "meeting__company", "lead_filer", "organiser", "controversy", "campaign", "vote__source"
+    ).prefetch_related(
+        "co_filers",
+        "topics",
+        Prefetch("adviser_recommendations", queryset=recommendations),
+    )
 
 
 # --- Controversies -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from controversies.models import (
     Campaign,
@@ -46,6 +46,10 @@ class SourceOut(Schema):
     excerpt: str
     archive_url: str
     aiid_report_number: int | None
+
+
+# Facts other than events cite one document each; a fact without one is unsourced.
+FACT_SOURCE = "The document that backs this fact; null when none is attached yet."
 
 
 class CitationOut(Schema):
@@ -177,6 +181,7 @@ class MembershipOut(Schema):
     role: str
     joined_on: dt.date | None
     left_on: dt.date | None
+    source: SourceOut | None = Field(None, description=FACT_SOURCE)
 
 
 class CoalitionOut(Schema):
@@ -201,6 +206,7 @@ class DemandStatusOut(Schema):
     status: str
     on: dt.date
     note: str
+    source: SourceOut | None = Field(None, description=FACT_SOURCE)
 
 
 class DemandOut(Schema):
@@ -224,6 +230,9 @@ class CampaignOut(Schema):
     started_on: dt.date | None
     ended_on: dt.date | None
     outcome: str
+    source: SourceOut | None = Field(
+        None, description="The document that dates the campaign; null when none is attached."
+    )
     demands: list[DemandOut]
     url: str
 
@@ -259,6 +268,7 @@ class VoteOut(Schema):
     support_for_against_pct: Decimal | None
     support_with_abstentions_pct: Decimal | None
     passed: bool | None
+    source: SourceOut | None = Field(None, description=FACT_SOURCE)
 
     @staticmethod
     def resolve_support_for_against_pct(obj: object) -> Decimal | None:
@@ -272,6 +282,7 @@ class VoteOut(Schema):
 class AdviserRecommendationOut(Schema):
     adviser: OrganizationRef
     recommendation: str
+    source: SourceOut | None = Field(None, description=FACT_SOURCE)
 
 
 class ResolutionOut(Schema):

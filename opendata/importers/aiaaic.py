@@ -1,10 +1,14 @@
-"""The AIAAIC repository CSV: three header rows, then one incident per row, with several
+"""The AIAAIC repository CSV: header rows, then one incident per row, with several
 values in a cell separated by ";".
 
-Each row becomes a controversy keyed on its AIAAIC id, with a first event dated as
-precisely as "Occurred" allows; deployers and developers become target companies,
-system names products, technologies and issues topics, and the links in
-"Summary/links" sources of the first event. Re-running updates in place.
+Two layouts are read, told apart by their column names: the older one (`Deployer(s)`,
+`Issue(s)`, `Country(ies)`...) and the current one (`Deployer`, `Ethical issue
+(taxonomy)`, `Jurisdiction`...). Both map onto one record. Each row becomes, or joins,
+a controversy (the rules are in merge.py) with a first event dated as precisely as
+"Occurred" allows; deployers and developers become target companies, system names
+products, technologies and issues topics, and the links in "Summary/links" sources of
+the first event. Re-running updates what the import wrote before and never what a
+curator set.
 """
 
 from __future__ import annotations
@@ -12,37 +16,83 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from django.utils.text import slugify
 
 from controversies import services
-from controversies.canonical import InvalidURL
+from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.dates import Precision
-from controversies.models import Controversy, EventActor, Organization, Product, Topic
+from controversies.models import (
+    Controversy,
+    Event,
+    EventActor,
+    Organization,
+    Product,
+    Source,
+    Topic,
+)
 from opendata.importers.common import (
     CheckedCsv,
     FileError,
     ImportReport,
+    Outcome,
     RowError,
+    RowLog,
     check_csv,
     clip,
-    first_event_upsert,
     import_rows,
     organization_by_name,
     unique_slug,
 )
+from opendata.importers.merge import Importer, controversy_upsert, event_upsert, find_controversy
 
 HEADER_ROWS = 3
 ID = "AIAAIC ID#"
+AIAAIC = Importer("AIAAIC")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One value of the internal record and the header names that hold it in each
+    layout. An optional column may be missing from a file."""
+
+    field: str
+    current: tuple[str, ...]
+    older: tuple[str, ...]
+    required: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.current, *self.older)))
+
+
 COLUMNS = [
+    Column("id", (ID,), (ID,)),
+    Column("headline", ("Headline",), ("Headline",)),
+    Column("occurred", ("Occurred", "Released"), ("Occurred",)),
+    Column("countries", ("Jurisdiction",), ("Country(ies)",)),
+    Column("sectors", ("Sector", "Sector(s)"), ("Sector(s)",)),
+    Column("deployers", ("Deployer",), ("Deployer(s)",)),
+    Column("developers", ("Developer",), ("Developer(s)",)),
+    Column("systems", ("System name", "System name(s)"), ("System name(s)",)),
+    Column("technologies", ("Technology", "Technology(ies)"), ("Technology(ies)",)),
+    Column("purposes", ("Purpose", "Purpose(s)"), ("Purpose(s)",)),
+    Column(
+        "trigger", ("Media trigger", "Media trigger(s)"), ("News trigger(s)", "Media trigger(s)")
+    ),
+    Column("issues", ("Ethical issue (taxonomy)", "Risks/harms"), ("Issue(s)",)),
+    Column("transparency", ("Transparency",), ("Transparency",), required=False),
+    Column("summary", ("Summary/links",), ("Summary/links",)),
+]
+# The columns of the older layout, as its files name them (tests write such files).
+OLDER_COLUMNS = [
     ID, "Headline", "Occurred", "Country(ies)", "Sector(s)", "Deployer(s)", "Developer(s)",
     "System name(s)", "Technology(ies)", "Purpose(s)", "News trigger(s)", "Issue(s)",
     "Summary/links",
 ]  # fmt: skip
-# Older files name the trigger column after the media.
-ALIASES = {"Media trigger(s)": "News trigger(s)"}
 _URL = re.compile(r"https?://[^\s;,<>\"']+")
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _MONTHS = {
@@ -56,14 +106,46 @@ _MONTHS = {
 
 
 def _clean_header(cell: str) -> str:
-    name = " ".join((cell or "").split())
-    return ALIASES.get(name, name)
+    return " ".join((cell or "").split())
 
 
-def read_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, str]]]]:
-    """How many data rows the file has, and the rows, numbered as the spreadsheet shows
-    them (the first data row is row 4). The whole file is read through first, so an
-    unreadable one is refused before any row is imported.
+@dataclass(frozen=True)
+class Layout:
+    name: str  # "current" or "older"
+    positions: dict[str, int]  # record field -> column index
+
+    def record(self, cells: list[str]) -> dict[str, str]:
+        return {f: cells[i] if i < len(cells) else "" for f, i in self.positions.items()}
+
+
+def detect_layout(names: list[str], file_name: str) -> Layout:
+    """Which header names the file uses for each record field; a missing required
+    column refuses the file, naming every one that is missing."""
+    index = {name.casefold(): i for i, name in reversed(list(enumerate(names))) if name}
+    positions: dict[str, int] = {}
+    missing = []
+    current = False
+    for column in COLUMNS:
+        found = next((n for n in column.names if n.casefold() in index), None)
+        if found is None:
+            if column.required:
+                missing.append(" or ".join(column.names))
+            continue
+        positions[column.field] = index[found.casefold()]
+        # A name only the current layout uses tells the layouts apart.
+        current = current or (found in column.current and found not in column.older)
+    if missing:
+        raise FileError(
+            f"{file_name} is in no AIAAIC layout this importer reads: it lacks the "
+            f"columns {'; '.join(missing)}."
+        )
+    return Layout("current" if current else "older", positions)
+
+
+def read_rows(path: Path) -> tuple[int, Layout, Iterator[tuple[int, dict[str, str]]]]:
+    """How many data rows the file has, its layout, and the rows as records, numbered as
+    the spreadsheet shows them (the first data row is row 4). The whole file is read
+    through first, so an unreadable one is refused before any row is imported.
 
     The column names are on whichever of the three header rows holds "AIAAIC ID#"; the
     other header rows hold titles and notes."""
@@ -75,16 +157,14 @@ def read_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, str]]]]:
             f"{path.name}: none of the first {HEADER_ROWS} rows names the column {ID!r}; "
             "is this the AIAAIC repository CSV?"
         )
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        raise FileError(f"{path.name} lacks the columns {', '.join(missing)}.")
-    return checked.data_rows, _rows(checked, names)
+    layout = detect_layout(names, path.name)
+    return checked.data_rows, layout, _rows(checked, layout, len(names))
 
 
-def _rows(checked: CheckedCsv, names: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(checked: CheckedCsv, layout: Layout, width: int) -> Iterator[tuple[int, dict[str, str]]]:
     for number, record in checked.records():
-        row = {name: (record[i] if i < len(record) else "") for i, name in enumerate(names)}
-        if len(record) > len(names) and any(c.strip() for c in record[len(names) :]):
+        row = layout.record(record)
+        if len(record) > width and any(c.strip() for c in record[width:]):
             row["__extra__"] = "yes"
         yield number, row
 
@@ -158,41 +238,52 @@ def _summary_and_links(value: str) -> tuple[str, list[str]]:
     return text, links
 
 
-def import_row(row: dict[str, str]) -> bool:
+def _existing_sources(links: list[str]) -> list[Source]:
+    canonical = []
+    for link in links:
+        try:
+            canonical.append(canonicalize_url(link))
+        except InvalidURL:
+            continue
+    return list(Source.objects.filter(canonical_url__in=canonical))
+
+
+def import_row(row: dict[str, str], log: RowLog) -> Outcome:
     if row.get("__extra__"):
         raise RowError("the row has more cells than the header has columns")
-    aiaaic_id = " ".join((row.get(ID) or "").split())
+    aiaaic_id = " ".join((row.get("id") or "").split())
     if not aiaaic_id:
         raise RowError(f"{ID} is empty")
     if len(aiaaic_id) > Controversy._meta.get_field("aiaaic_id").max_length:
         raise RowError(f"{ID} {aiaaic_id[:40]!r} is too long")
-    headline = " ".join((row.get("Headline") or "").split())
+    log.key = aiaaic_id
+    headline = " ".join((row.get("headline") or "").split())
     if not headline:
         raise RowError("Headline is empty")
-    occurred_on, precision = parse_occurred(row.get("Occurred", ""))
-    summary, links = _summary_and_links(row.get("Summary/links", ""))
+    occurred_on, precision = parse_occurred(row.get("occurred", ""))
+    summary, links = _summary_and_links(row.get("summary", ""))
 
-    controversy = Controversy.objects.filter(aiaaic_id=aiaaic_id).first()
-    created = controversy is None
-    if created:
-        controversy = Controversy(
-            aiaaic_id=aiaaic_id, slug=unique_slug(Controversy, headline, aiaaic_id)
-        )
-    controversy.title = clip(headline, Controversy, "title")
-    controversy.summary = summary
-    controversy.started_on = occurred_on
-    controversy.full_clean()
-    controversy.save()
+    link = find_controversy(
+        id_field="aiaaic_id", id_value=aiaaic_id, sources=_existing_sources(links)
+    )
+    controversy, outcome = controversy_upsert(
+        link=link,
+        id_field="aiaaic_id",
+        id_value=aiaaic_id,
+        importer=AIAAIC,
+        log=log,
+        title=headline,
+        summary=summary,
+        started_on=occurred_on,
+    )
 
-    deployers = [organization_by_name(n) for n in split_cell(row.get("Deployer(s)", ""))]
-    developers = [organization_by_name(n) for n in split_cell(row.get("Developer(s)", ""))]
+    deployers = [organization_by_name(n) for n in split_cell(row.get("deployers", ""))]
+    developers = [organization_by_name(n) for n in split_cell(row.get("developers", ""))]
     lead_developer = developers[0] if developers else None
-    products = [
-        product_by_name(n, lead_developer) for n in split_cell(row.get("System name(s)", ""))
-    ]
+    products = [product_by_name(n, lead_developer) for n in split_cell(row.get("systems", ""))]
     topics = [
         topic_by_name(n)
-        for column in ("Technology(ies)", "Issue(s)")
+        for column in ("technologies", "issues")
         for n in split_cell(row.get(column, ""))
     ]
     controversy.companies.add(*deployers, *developers)
@@ -200,37 +291,41 @@ def import_row(row: dict[str, str]) -> bool:
     controversy.topics.add(*topics)
 
     sources = []
-    for link in links:
+    for link_url in links:
         try:
-            source, _ = services.source_get_or_create(url=link)
+            source, _ = services.source_get_or_create(url=link_url)
         except InvalidURL:
             continue
         sources.append(source)
     context = [
         f"{label}: {', '.join(split_cell(row.get(column, '')))}."
         for label, column in (
-            ("Country", "Country(ies)"),
-            ("Sector", "Sector(s)"),
-            ("Purpose", "Purpose(s)"),
-            ("News trigger", "News trigger(s)"),
+            ("Country", "countries"),
+            ("Sector", "sectors"),
+            ("Purpose", "purposes"),
+            ("News trigger", "trigger"),
+            ("Transparency", "transparency"),
         )
         if split_cell(row.get(column, ""))
     ]
     actors = [(org, EventActor.Role.ACTOR) for org in [*deployers, *developers]]
-    first_event_upsert(
+    event_upsert(
         controversy=controversy,
+        importer=AIAAIC,
+        key=log.key,
+        log=log,
         occurred_on=occurred_on,
         precision=precision,
+        kind=Event.Kind.REPORT,
         title=headline,
         summary=" ".join(context),
         actors=list(dict.fromkeys(actors)),
-        sources=sources,
+        sources=list(dict.fromkeys(sources)),
     )
-    return created
+    return outcome
 
 
 def import_aiaaic(path: Path, *, progress: TextIO | None = None) -> ImportReport:
-    total, rows = read_rows(path)
-    return import_rows(
-        rows, import_row, ImportReport("AIAAIC incidents"), total=total, progress=progress
-    )
+    total, layout, rows = read_rows(path)
+    report = ImportReport("AIAAIC incidents", notes=[f"the file is in the {layout.name} layout"])
+    return import_rows(rows, import_row, report, total=total, progress=progress)

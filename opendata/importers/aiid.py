@@ -1,9 +1,12 @@
 """The AI Incident Database snapshot: reports.csv become sources, incidents.csv become
 controversies (the incident date is their first event), and the entities named in an
-incident become organisations that keep their AIID slug.
+incident become organisations that keep their AIID slug: deployers and developers as
+companies, harmed parties as affected groups.
 
-Re-running updates in place, keyed on Source.aiid_report_number,
-Controversy.aiid_incident_id and Organization.aiid_slug.
+An incident joins the controversy that carries its id, else the one whose events cite
+its reports' articles, else a new one (the rules are in merge.py). A report AIID tags
+as a response becomes a company-response event instead of a source of the first event.
+Re-running updates what the import wrote before and never what a curator set.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,19 +25,28 @@ from django.utils.text import slugify
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.dates import Precision
-from controversies.models import Controversy, EventActor, Organization, Source
+from controversies.models import Event, EventActor, Organization, Source
 from opendata.importers.common import (
     CheckedCsv,
     FileError,
     ImportReport,
+    Outcome,
     RowError,
+    RowLog,
     check_csv,
     clip,
-    first_event_upsert,
     import_rows,
+    organization_named,
     parse_int,
     parse_iso_date,
     unique_slug,
+)
+from opendata.importers.merge import (
+    Importer,
+    controversy_upsert,
+    event_upsert,
+    fill_fields,
+    find_controversy,
 )
 
 INCIDENT_COLUMNS = [
@@ -57,6 +70,9 @@ DEPLOYERS, DEVELOPERS, HARMED = INCIDENT_COLUMNS[4:7]
 _ENTITY_SLUG = re.compile(r"^[a-z0-9][a-z0-9_.'-]*$")
 # The largest value a PositiveIntegerField holds in every database Django supports.
 MAX_REPORT_NUMBER = 2**31 - 1
+AIID = Importer("AIID")
+# The tag AIID gives a report that is a response by a named party, not news coverage.
+RESPONSE_TAG = "response"
 
 
 @dataclass(frozen=True)
@@ -138,16 +154,21 @@ def readable_name(aiid_slug: str) -> str:
 
 
 def organization_for_entity(aiid_slug: str, kind: str) -> Organization:
+    """The organisation with this AIID slug; else one a curator created under the same
+    slug, name or alias (it gets the AIID slug, and keeps its kind); else a new one of
+    ``kind``."""
     found = Organization.objects.filter(aiid_slug=aiid_slug).first()
     if found is not None:
         return found
-    # An organisation a curator already created under the same slug is the same entity.
+    name = clip(readable_name(aiid_slug), Organization, "name")
     found = Organization.objects.filter(slug=slugify(aiid_slug), aiid_slug="").first()
+    if found is None:
+        named = organization_named(name)
+        found = named if named is not None and not named.aiid_slug else None
     if found is not None:
         found.aiid_slug = aiid_slug
         found.save(update_fields=["aiid_slug", "updated_at"])
         return found
-    name = clip(readable_name(aiid_slug), Organization, "name")
     organization = Organization(
         name=name,
         slug=unique_slug(Organization, aiid_slug, "entity"),
@@ -157,6 +178,22 @@ def organization_for_entity(aiid_slug: str, kind: str) -> Organization:
     organization.full_clean()
     organization.save()
     return organization
+
+
+def report_tags(value: str) -> tuple[str, ...]:
+    """A JSON list of tags ("["response"]"), or tags separated by commas; an unreadable
+    cell holds no tags rather than rejecting the report."""
+    text = (value or "").strip()
+    items: object = None
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            items = None
+    if not isinstance(items, list):
+        items = text.strip("[]").split(",")
+    tags = [" ".join(str(item).strip().strip('"').split()) for item in items]
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 
 def _authors(value: str) -> str:
@@ -182,8 +219,11 @@ def _published_on(row: dict[str, str]) -> dt.date | None:
     return date
 
 
-def import_report_row(row: dict[str, str]) -> bool:
+def import_report_row(
+    row: dict[str, str], log: RowLog, tags: dict[int, tuple[str, ...]]
+) -> Outcome:
     number = parse_int(row.get("report_number", ""), "report_number")
+    log.key = f"report {number}"
     url = (row.get("url") or "").strip()
     try:
         canonical = canonicalize_url(url)
@@ -194,30 +234,43 @@ def import_report_row(row: dict[str, str]) -> bool:
         pk=source.pk if source else None
     )
     other = same_url.first()
-    if other is not None:
-        if other.aiid_report_number is not None:
-            raise RowError(f"url is the same article as report {other.aiid_report_number}")
-        if source is None:
-            source = other  # a source curators already cite: link it to the report
-    created = source is None
-    source = source or Source()
+    if other is not None and other.aiid_report_number is not None:
+        raise RowError(f"url is the same article as report {other.aiid_report_number}")
+    incoming: dict[str, object] = {}
+    if source is not None:
+        outcome = Outcome.UPDATED
+        if other is None:  # the report's own URL, as AIID now gives it
+            incoming.update(url=url, canonical_url=canonical)
+    elif other is not None:
+        outcome, source = Outcome.LINKED, other  # a source curators already cite
+        source.aiid_report_number = number
+    else:
+        outcome, source = Outcome.CREATED, Source(url=url, canonical_url=canonical)
+        source.aiid_report_number = number
+    incoming.update(
+        title=clip(row.get("title", ""), Source, "title"),
+        publisher=clip(row.get("source_domain", ""), Source, "publisher"),
+        author=_authors(row.get("authors", "")),
+        published_on=_published_on(row),
+        language=clip(row.get("language", ""), Source, "language"),
+    )
+    fill_fields(source, incoming, importer=AIID, log=log, together=[("url", "canonical_url")])
     text = row.get("text") or ""
-    source.url = url
-    source.canonical_url = canonical
-    source.aiid_report_number = number
-    source.title = clip(row.get("title", ""), Source, "title")
-    source.publisher = clip(row.get("source_domain", ""), Source, "publisher")
-    source.author = _authors(row.get("authors", ""))
-    source.published_on = _published_on(row)
-    source.language = clip(row.get("language", ""), Source, "language")
-    source.text_hash = hashlib.sha256(text.encode()).hexdigest() if text.strip() else ""
+    if not source.text_hash and text.strip():
+        source.text_hash = hashlib.sha256(text.encode()).hexdigest()
+    source._change_reason = AIID.reason(log.key)
     source.full_clean()
     source.save()
-    return created
+    tags[number] = report_tags(row.get("tags", ""))
+    log.action = f"{outcome.value} source {source.canonical_url}"
+    return outcome
 
 
-def import_incident_row(row: dict[str, str]) -> bool:
+def import_incident_row(
+    row: dict[str, str], log: RowLog, tags: dict[int, tuple[str, ...]]
+) -> Outcome:
     incident_id = parse_int(row.get("incident_id", ""), "incident_id")
+    log.key = f"incident {incident_id}"
     title = (row.get("title") or "").strip()
     if not title:
         raise RowError("title is empty")
@@ -229,41 +282,81 @@ def import_incident_row(row: dict[str, str]) -> bool:
     harmed = entity_slugs(row.get(HARMED, ""), HARMED)
     numbers = report_numbers(row.get("reports", ""))
     description = (row.get("description") or "").strip()
-
-    controversy = Controversy.objects.filter(aiid_incident_id=incident_id).first()
-    created = controversy is None
-    if created:
-        controversy = Controversy(
-            aiid_incident_id=incident_id,
-            slug=unique_slug(Controversy, title, f"aiid-{incident_id}"),
-        )
-    controversy.title = clip(title, Controversy, "title")
-    controversy.summary = description
-    controversy.started_on = date
-    controversy.full_clean()
-    controversy.save()
-
-    companies = [organization_for_entity(s, Organization.Kind.COMPANY) for s in deployers]
-    companies += [organization_for_entity(s, Organization.Kind.COMPANY) for s in developers]
-    harmed_orgs = [organization_for_entity(s, Organization.Kind.OTHER) for s in harmed]
-    controversy.companies.add(*companies)
-    actors = [(org, EventActor.Role.ACTOR) for org in companies]
-    actors += [(org, EventActor.Role.TARGET) for org in harmed_orgs]
     sources = list(Source.objects.filter(aiid_report_number__in=numbers))
     sources.sort(key=lambda s: numbers.index(s.aiid_report_number))
-    first_event_upsert(
+    responses = [s for s in sources if RESPONSE_TAG in tags.get(s.aiid_report_number, ())]
+    reports = [s for s in sources if s not in responses]
+
+    link = find_controversy(id_field="aiid_incident_id", id_value=incident_id, sources=sources)
+    controversy, outcome = controversy_upsert(
+        link=link,
+        id_field="aiid_incident_id",
+        id_value=incident_id,
+        importer=AIID,
+        log=log,
+        title=title,
+        summary=description,
+        started_on=date,
+    )
+    companies = [organization_for_entity(s, Organization.Kind.COMPANY) for s in deployers]
+    companies += [organization_for_entity(s, Organization.Kind.COMPANY) for s in developers]
+    companies = list(dict.fromkeys(companies))
+    affected = [organization_for_entity(s, Organization.Kind.AFFECTED_GROUP) for s in harmed]
+    controversy.companies.add(*companies)
+    actors = [(org, EventActor.Role.ACTOR) for org in companies]
+    actors += [(org, EventActor.Role.TARGET) for org in affected]
+    event_upsert(
         controversy=controversy,
+        importer=AIID,
+        key=log.key,
+        log=log,
         occurred_on=date,
         precision=Precision.DAY,
+        kind=Event.Kind.REPORT,
         title=title,
         summary=description,
         actors=actors,
-        sources=sources,
+        sources=reports,
     )
-    return created
+    for response in responses:
+        event_upsert(
+            controversy=controversy,
+            importer=AIID,
+            key=f"{log.key}, response report {response.aiid_report_number}",
+            log=log,
+            occurred_on=response.published_on or date,
+            precision=Precision.DAY,
+            kind=Event.Kind.COMPANY_RESPONSE,
+            title=response.title or f"Response to {title}",
+            summary="",
+            actors=[(org, EventActor.Role.RESPONDENT) for org in companies],
+            sources=[response],
+        )
+    return outcome
 
 
-def import_aiid(directory: Path, *, progress: TextIO | None = None) -> list[ImportReport]:
+@dataclass
+class AiidImport:
+    """The two files' reports, and the tags of each report (report number -> tags).
+
+    No field stores a report's tags yet; they live here for the run (the response tag
+    decides an event's kind) and are summarised in the output."""
+
+    reports: ImportReport
+    incidents: ImportReport
+    report_tags: dict[int, tuple[str, ...]]
+
+    def lines(self, *, actions: bool = False) -> list[str]:
+        counts = Counter(tag for tags in self.report_tags.values() for tag in tags)
+        tagged = ", ".join(f"{tag} ({n})" for tag, n in sorted(counts.items()))
+        return [
+            *self.reports.lines(actions=actions),
+            *self.incidents.lines(actions=actions),
+            f"report tags (not stored yet): {tagged or 'none'}",
+        ]
+
+
+def import_aiid(directory: Path, *, progress: TextIO | None = None) -> AiidImport:
     """Both files are read through before any row is imported; then reports first, so
     incidents can cite them."""
     if not directory.is_dir():
@@ -273,13 +366,15 @@ def import_aiid(directory: Path, *, progress: TextIO | None = None) -> list[Impo
         )
     reports = read_csv(directory / "reports.csv", REPORT_COLUMNS)
     incidents = read_csv(directory / "incidents.csv", INCIDENT_COLUMNS)
-    return [
+    tags: dict[int, tuple[str, ...]] = {}
+    return AiidImport(
         import_rows(
-            reports.rows(), import_report_row, ImportReport("reports"),
-            total=reports.checked.data_rows, progress=progress,
+            reports.rows(), lambda row, log: import_report_row(row, log, tags),
+            ImportReport("reports"), total=reports.checked.data_rows, progress=progress,
         ),
         import_rows(
-            incidents.rows(), import_incident_row, ImportReport("incidents"),
-            total=incidents.checked.data_rows, progress=progress,
+            incidents.rows(), lambda row, log: import_incident_row(row, log, tags),
+            ImportReport("incidents"), total=incidents.checked.data_rows, progress=progress,
         ),
-    ]  # fmt: skip
+        tags,
+    )  # fmt: skip

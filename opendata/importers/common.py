@@ -1,25 +1,28 @@
 """What both importers share: a CSV reader that refuses an unreadable file before any
-row is imported, one savepoint per row, a report of rejected rows, dry runs, and
-get-or-create helpers for the records rows point at."""
+row is imported, one savepoint per row, a report of rejected rows and conflicts, dry
+runs, get-or-create helpers for the records rows point at, and the one place where the
+importers meet the link between events and controversies."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
 import datetime as dt
+import enum
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import Model
 from django.utils.text import slugify
 from tqdm import tqdm
 
 from controversies import services
-from controversies.models import Controversy, Event, EventActor, Organization, Source
+from controversies.models import Controversy, Event, EventSource, Organization, Source
 
 # Real AI Incident Database report texts run past csv's default limit of 128 KiB per
 # cell; a cell longer than this is an unclosed quote swallowing the rest of the file.
@@ -135,6 +138,58 @@ class RowError(Exception):
     """This row cannot be imported; the message says why, for the report."""
 
 
+class RowConflict(RowError):
+    """This row disagrees with what curators recorded in a way the importer cannot
+    settle (two controversies fit equally well); the row changes nothing."""
+
+
+class Outcome(enum.Enum):
+    CREATED = "created"
+    LINKED = "linked"  # attached to a record curators (or another importer) made
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A value the import would have written over one a curator set (kept, listed), or,
+    with no ``field``, a disagreement that kept the whole row out."""
+
+    row: int
+    key: str  # the row's own id, such as "incident 7"
+    record: str  # the record concerned, such as "Source https://example.org/a"
+    field: str
+    current: str
+    incoming: str
+
+    def line(self) -> str:
+        where = f"row {self.row}" + (f" ({self.key})" if self.key else "")
+        if not self.field:
+            return f"  {where}: not imported: {self.current}"
+        return (
+            f"  {where}: {self.record} {self.field}: kept {self.current!r}, not {self.incoming!r}"
+        )
+
+
+@dataclass
+class RowLog:
+    """What one row did besides its outcome: conflicts, and a line for the dry run."""
+
+    row: int
+    key: str = ""
+    conflicts: list[Conflict] = field(default_factory=list)
+    action: str = ""
+
+    def conflict(self, record: str, field_name: str, current: object, incoming: object) -> None:
+        self.conflicts.append(
+            Conflict(self.row, self.key, record, field_name, _shown(current), _shown(incoming))
+        )
+
+
+def _shown(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
 @dataclass
 class Rejection:
     row: int
@@ -145,15 +200,32 @@ class Rejection:
 class ImportReport:
     label: str
     created: int = 0
+    linked: int = 0
     updated: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the file, such as its layout
 
-    def lines(self) -> list[str]:
+    def count(self, outcome: Outcome) -> None:
+        name = outcome.value
+        setattr(self, name, getattr(self, name) + 1)
+
+    def lines(self, *, actions: bool = False) -> list[str]:
         summary = (
             f"{self.label}: {self.created} created, {self.updated} updated, "
-            f"{len(self.rejected)} rejected"
+            f"{len(self.rejected)} rejected, {self.linked} linked, "
+            f"{len(self.conflicts)} conflicts"
         )
-        return [summary] + [f"  row {r.row}: {r.reason}" for r in self.rejected]
+        lines = [summary] + [f"  {note}" for note in self.notes]
+        lines += [f"  row {r.row}: {r.reason}" for r in self.rejected]
+        if self.conflicts:
+            lines.append(f"{self.label}, conflicts (nothing written over a curator's value):")
+            lines += [c.line() for c in self.conflicts]
+        if actions and self.actions:
+            lines.append(f"{self.label}, row by row:")
+            lines += [f"  {a}" for a in self.actions]
+        return lines
 
 
 def _reason(exc: Exception) -> str:
@@ -168,29 +240,33 @@ def _reason(exc: Exception) -> str:
 
 def import_rows(
     rows: Iterable[tuple[int, Any]],
-    handle: Callable[[Any], bool],
+    handle: Callable[[Any, RowLog], Outcome],
     report: ImportReport,
     *,
     total: int | None = None,
     progress: TextIO | None = None,
 ) -> ImportReport:
-    """Run ``handle`` on each row in its own savepoint; a row that fails is rolled back
-    completely and reported, and the import carries on. ``handle`` returns True when it
-    created the record, False when it updated one."""
+    """Run ``handle`` on each row in its own savepoint; a row that fails, or meets a
+    blocking conflict, is rolled back completely and reported, and the import carries
+    on. ``handle`` says whether it created, linked or updated the row's record."""
     bar = tqdm(rows, total=total, desc=report.label, unit="row", file=progress, disable=None)
     for number, row in bar:
+        log = RowLog(number)
         try:
             with transaction.atomic():
-                created = handle(row)
+                outcome = handle(row, log)
+        except RowConflict as exc:
+            report.conflicts.append(Conflict(number, log.key, "", "", _reason(exc), ""))
+            continue
         # Whatever a row's values can make fail rejects that row (a number too large
         # for arithmetic as well as a bad value); anything else is a bug, and raises.
         except (RowError, ValidationError, DatabaseError, ValueError, ArithmeticError) as exc:
             report.rejected.append(Rejection(number, _reason(exc)))
             continue
-        if created:
-            report.created += 1
-        else:
-            report.updated += 1
+        report.count(outcome)
+        report.conflicts += log.conflicts
+        if log.action:
+            report.actions.append(f"row {number}: {log.action}")
     return report
 
 
@@ -249,12 +325,25 @@ def unique_slug(model: type[Model], text: str, fallback: str, *, max_length: int
 # --- Shared upserts --------------------------------------------------------------------
 
 
-def organization_by_name(name: str, *, kind: str = Organization.Kind.COMPANY) -> Organization:
-    """The organisation with this name (or whose slug the name gives), else a new one."""
-    name = clip(name, Organization, "name")
+def organization_named(name: str) -> Organization | None:
+    """The organisation called ``name``: by name, by one of its aliases, or by the slug
+    the name gives, in that order."""
     found = Organization.objects.filter(name__iexact=name).first()
+    if found is None:
+        wanted = name.casefold()
+        for candidate in Organization.objects.filter(aliases__icontains=name):
+            if any(alias.casefold() == wanted for alias in candidate.alias_list):
+                return candidate
     if found is None and slugify(name):
         found = Organization.objects.filter(slug=slugify(name)[:190]).first()
+    return found
+
+
+def organization_by_name(name: str, *, kind: str = Organization.Kind.COMPANY) -> Organization:
+    """The organisation with this name (or alias, or whose slug the name gives), else a
+    new one of ``kind``. An existing organisation keeps its kind."""
+    name = clip(name, Organization, "name")
+    found = organization_named(name)
     if found is not None:
         return found
     organization = Organization(
@@ -265,37 +354,47 @@ def organization_by_name(name: str, *, kind: str = Organization.Kind.COMPANY) ->
     return organization
 
 
-def first_event_upsert(
+# --- Where events meet controversies ----------------------------------------------------
+# Every place the importers attach an event to a controversy, list a controversy's
+# events, or ask which controversies cite a source goes through the three functions
+# below and the one lookup path they share, so a change to how events belong to
+# controversies (a foreign key today) is made here and nowhere else in the importers.
+
+EVENT_CONTROVERSY = "controversy"
+
+
+def controversy_events(controversy: Controversy) -> models.QuerySet[Event]:
+    return Event.objects.filter(**{EVENT_CONTROVERSY: controversy})
+
+
+def controversies_citing(sources: Iterable[Source]) -> Counter[int]:
+    """For each controversy whose events cite any of ``sources``: how many of them."""
+    pairs = (
+        EventSource.objects.filter(source__in=list(sources))
+        .values_list(f"event__{EVENT_CONTROVERSY}", "source")
+        .distinct()
+    )
+    return Counter(controversy_id for controversy_id, _ in pairs)
+
+
+def event_add(
     *,
     controversy: Controversy,
     occurred_on: dt.date,
     precision: str,
+    kind: str,
     title: str,
     summary: str,
     actors: list[tuple[Organization, str]],
     sources: list[Source],
 ) -> Event:
-    """The imported event is the controversy's first-created one; events curators add
-    later are left alone on a re-run."""
-    event = controversy.events.order_by("id").first()
-    title = clip(title, Event, "title")
-    if event is None:
-        return services.event_create(
-            controversy=controversy,
-            occurred_on=occurred_on,
-            precision=precision,
-            title=title,
-            summary=summary,
-            actors=actors,
-            sources=sources,
-        )
-    event.occurred_on, event.occurred_on_precision = occurred_on, precision
-    event.title, event.summary = title, summary
-    event.full_clean()
-    event.save()
-    for organization, role in actors:
-        EventActor.objects.get_or_create(event=event, organization=organization, role=role)
-    for source in sources:
-        services.source_attach(event=event, source=source)
-    services.controversy_refresh_last_event(controversy=controversy)
-    return event
+    return services.event_create(
+        controversy=controversy,
+        occurred_on=occurred_on,
+        precision=precision,
+        kind=kind,
+        title=clip(title, Event, "title"),
+        summary=summary,
+        actors=actors,
+        sources=sources,
+    )

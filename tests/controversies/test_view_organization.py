@@ -107,7 +107,8 @@ def test_it_shows_a_proxy_advisers_recommendations(client):
     assert "Proxy voting advice" in html
     ban_row = html.split(case.ban.get_absolute_url())[1].split("</tr>")[0]
     study_row = html.split(case.study.get_absolute_url())[1].split("</tr>")[0]
-    assert "<td>Against</td>" in ban_row and "<td>For</td>" in study_row
+    # Each recommendation cell starts with the advice; its source (or "unsourced") follows.
+    assert "<td>Against " in ban_row and "<td>For " in study_row
 
 
 def test_it_loads_the_shareholder_record_into_the_page_with_a_link_for_readers_without_js(

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from controversies.models import Organization, ShareholderMeeting, Source, VoteResult
+from controversies.models import (
+    Campaign,
+    CoalitionMembership,
+    Organization,
+    ShareholderMeeting,
+    Source,
+    VoteResult,
+)
 from opendata.dataset import BATCH
 from tests.opendata.commands import REPO, manage_py, manage_py_env
 from tests.opendata.release import (
@@ -61,6 +68,25 @@ def test_it_loads_a_valid_hand_made_release(tmp_path):
     assert str(vote.reported_support_pct) == "2.40"
     assert vote.passed is False
     assert vote.resolution.meeting.company.slug == "amazon"
+
+
+def test_it_loads_a_release_written_before_campaigns_and_memberships_had_a_source(tmp_path):
+    """GIVEN a release from before the source_id columns of campaigns and coalition
+    memberships existed, WHEN it is imported, THEN it loads with those facts unsourced."""
+    campaign = row("campaigns", id=1, name="Stop face surveillance", slug="stop")
+    membership = row("coalition_memberships", id=1, coalition_id=1, organization_id=1)
+    del campaign["source_id"], membership["source_id"]
+    tables = {
+        "organizations": [AMAZON],
+        "coalitions": [row("coalitions", id=1, name="Coalition", slug="coalition")],
+        "coalition_memberships": [membership],
+        "campaigns": [campaign],
+    }
+
+    _import(write_release(tmp_path, tables))
+
+    assert Campaign.objects.get().source is None
+    assert CoalitionMembership.objects.get().source is None
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from controversies.models import Controversy, Event, Organization, Product, Source, Topic
-from opendata.importers.aiaaic import COLUMNS
+from opendata.importers.aiaaic import OLDER_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ ROWS = [
 
 
 def _write(path: Path, rows: list[list[str]], *, trigger: str = "News trigger(s)") -> Path:
-    header = [trigger if c == "News trigger(s)" else c for c in COLUMNS]
+    header = [trigger if c == "News trigger(s)" else c for c in OLDER_COLUMNS]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerows([TITLE_ROW, header, NOTES_ROW, *rows])

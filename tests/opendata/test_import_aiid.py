@@ -143,7 +143,8 @@ def test_it_turns_entities_into_named_organisations(snapshot):
     aws = Organization.objects.get(aiid_slug="amazon-web-services")
     assert aws.name == "Amazon Web Services"
     assert aws.kind == "company"
-    assert Organization.objects.get(aiid_slug="members-of-congress").kind == "other"
+    # A harmed party is an affected group, never a company.
+    assert Organization.objects.get(aiid_slug="members-of-congress").kind == "affected_group"
 
 
 def test_it_links_an_organisation_curators_already_created(snapshot):
@@ -201,14 +202,14 @@ def test_it_updates_instead_of_duplicating_on_a_second_run(snapshot):
 def test_it_never_leaves_half_an_incident(snapshot, monkeypatch):
     # GIVEN a failure after the incident's controversy and organisations were written,
     # THEN that row leaves nothing behind and the other rows still import.
-    original = aiid_importer.first_event_upsert
+    original = aiid_importer.event_upsert
 
     def fail_for_youtube(**kwargs):
         if kwargs["controversy"].aiid_incident_id == 11:
             raise ValueError("simulated failure while writing the event")
         return original(**kwargs)
 
-    monkeypatch.setattr(aiid_importer, "first_event_upsert", fail_for_youtube)
+    monkeypatch.setattr(aiid_importer, "event_upsert", fail_for_youtube)
     output = _run(snapshot)
     assert "row 6: simulated failure while writing the event" in output
     assert not Controversy.objects.filter(aiid_incident_id=11).exists()

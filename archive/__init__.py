@@ -1,0 +1,1 @@
+"""Preserved sources: a snapshot of every cited document and a history of its link health."""
