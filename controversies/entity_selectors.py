@@ -154,10 +154,12 @@ def _answers_to_controversies(org: Organization) -> tuple[AnswerSummary, int, in
         return AnswerSummary(), 0, 0  # nothing aimed at it (an advocacy group, an investor)
     # The "is it its answer" test goes in WHERE, evaluated once per event, rather than
     # in each aggregate's FILTER.
+    # Grouped per controversy through the event links: an answer shared by two of its
+    # controversies answers (and counts for) each.
     answered = (
-        Event.objects.filter(_answered_by(org), controversy__in=aimed.values("pk"))
+        Event.objects.filter(_answered_by(org), controversies__in=aimed.values("pk"))
         .order_by()
-        .values("controversy_id")
+        .values(controversy_id=F("controversies"))
         .annotate(
             first=Min("occurred_on"),
             declined=Count("pk", filter=Q(kind=Event.Kind.NO_COMMENT)),
@@ -185,7 +187,7 @@ def _involvement(org: Organization) -> Involvement:
     """
     key = f"org-involvement:{facets.generation()}:{org.pk}"
     acted_rows = Controversy.objects.all()
-    policy_rows = Event.objects.select_related("controversy")
+    policy_rows = Event.objects.with_controversies()
     cached = cache.get(key)
     if cached is not None:
         (asked, answered, days), declined, policy_change_count, acted_in, policy_changes = cached
@@ -200,7 +202,9 @@ def _involvement(org: Organization) -> Involvement:
     # work). NULLS LAST (every row here has events, so no date is null) keeps PostgreSQL
     # from walking the whole activity index hoping to find the rows early: for a
     # company that acts mostly in its own controversies there are none to find.
-    acted = Event.objects.filter(event_actors__organization=org).values("controversy_id")
+    acted = Event.controversies.through.objects.filter(
+        event__event_actors__organization=org
+    ).values("controversy_id")
     answers, declined, policy_change_count = _answers_to_controversies(org)
     involvement = Involvement(
         answers=answers,
@@ -212,11 +216,9 @@ def _involvement(org: Organization) -> Involvement:
             .order_by(F("last_event_on").desc(nulls_last=True), "title")[:LIST_CAP]
         ),
         policy_changes=list(
-            policy_rows.filter(
-                _answered_by(org),
-                controversy__in=Controversy.objects.filter(companies=org).values("pk"),
-                kind=Event.Kind.POLICY_CHANGE,
-            ).order_by("-occurred_on", "-id")[:LIST_CAP]
+            policy_rows.on(Controversy.objects.filter(companies=org).values("pk"))
+            .filter(_answered_by(org), kind=Event.Kind.POLICY_CHANGE)
+            .order_by("-occurred_on", "-id")[:LIST_CAP]
         ),
     )
     cache.set(
@@ -233,6 +235,12 @@ def _involvement(org: Organization) -> Involvement:
     return involvement
 
 
+# Each listed event's controversies, for its links (templates/controversies/_event_on.html).
+_EVENT_CONTROVERSIES = Prefetch(
+    "event__controversies", queryset=Controversy.objects.only("id", "slug", "title").order_by("id")
+)
+
+
 def _in_order(queryset: QuerySet, pks: list[int]) -> list:
     """The rows with these primary keys, in the order given (no query for none)."""
     rows = queryset.in_bulk(pks) if pks else {}
@@ -247,7 +255,7 @@ def organization_page(slug: str) -> OrganizationPage:
 
     # Controversies aimed at it: the most recently active, each with when it began and
     # was first answered (two correlated subqueries, evaluated for the listed rows only).
-    events_of = Event.objects.filter(controversy=OuterRef("pk")).order_by("occurred_on")
+    events_of = Event.objects.filter(controversies=OuterRef("pk")).order_by("occurred_on")
     controversies = list(
         Controversy.objects.filter(companies=org)
         .annotate(
@@ -261,7 +269,8 @@ def organization_page(slug: str) -> OrganizationPage:
     involvement = _involvement(org)
     events = list(
         EventActor.objects.filter(organization=org)
-        .select_related("event__controversy")
+        .select_related("event")
+        .prefetch_related(_EVENT_CONTROVERSIES)
         .order_by("-event__occurred_on", "-event_id")[:EVENT_CAP]
     )
     products = list(org.products.order_by("name")[:LIST_CAP])
@@ -411,8 +420,8 @@ def product_page(slug: str) -> ProductPage:
     product = get_object_or_404(Product.objects.select_related("developer"), slug=slug)
     controversies = list(product.controversies.order_by("-last_event_on", "title")[:LIST_CAP])
     events = list(
-        Event.objects.filter(controversy__products=product)
-        .select_related("controversy")
+        Event.objects.on(Controversy.objects.filter(products=product).values("pk"))
+        .with_controversies()
         .order_by("-occurred_on", "-id")[:EVENT_CAP]
     )
     resolutions = list(
@@ -440,7 +449,7 @@ def coalition_page(slug: str) -> CoalitionPage:
         )
     )
     actions = list(
-        coalition.actions.select_related("controversy")
+        coalition.actions.with_controversies()
         .prefetch_related(
             Prefetch(
                 "event_actors",

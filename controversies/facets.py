@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, ExtractYear
 
-from controversies.models import Campaign, Coalition, Controversy, Event, EventActor
+from controversies.models import Campaign, Controversy, Event
 
 FACETS = ("company", "product", "organisation", "coalition", "topic", "status", "year")
 GENERATION_KEY = "facets:generation"
@@ -72,6 +72,7 @@ def _union_for(ids: QuerySet) -> QuerySet:
     products = Controversy.products.through.objects.filter(controversy_id__in=ids)
     topics = Controversy.topics.through.objects.filter(controversy_id__in=ids)
     campaign_links = Campaign.controversies.through.objects.filter(controversy_id__in=ids)
+    event_links = Event.controversies.through.objects.filter(controversy_id__in=ids)
     branches = [
         _branch(
             companies, "company", F("organization__slug"), F("organization__name"), "controversy_id"
@@ -80,20 +81,20 @@ def _union_for(ids: QuerySet) -> QuerySet:
         _branch(topics, "topic", F("topic__slug"), F("topic__name"), "controversy_id"),
         _branch(Controversy.objects.filter(pk__in=ids), "status", F("status"), F("status"), "pk"),
         _branch(
-            Event.objects.filter(controversy_id__in=ids),
+            event_links,
             "year",
-            ExtractYear("occurred_on"),
-            ExtractYear("occurred_on"),
+            ExtractYear("event__occurred_on"),
+            ExtractYear("event__occurred_on"),
             "controversy_id",
         ),
         # An organisation counts if it acted in an event, organised a campaign, or belongs
         # to a coalition that signed an event or organised a campaign on the controversy.
         _branch(
-            EventActor.objects.filter(event__controversy_id__in=ids),
+            event_links.filter(event__event_actors__isnull=False),
             "organisation",
-            F("organization__slug"),
-            F("organization__name"),
-            "event__controversy_id",
+            F("event__event_actors__organization__slug"),
+            F("event__event_actors__organization__name"),
+            "controversy_id",
         ),
         _branch(
             campaign_links.filter(campaign__organisers__isnull=False),
@@ -103,13 +104,11 @@ def _union_for(ids: QuerySet) -> QuerySet:
             "controversy_id",
         ),
         _branch(
-            Coalition.actions.through.objects.filter(
-                event__controversy_id__in=ids, coalition__memberships__isnull=False
-            ),
+            event_links.filter(event__coalitions__memberships__isnull=False),
             "organisation",
-            F("coalition__memberships__organization__slug"),
-            F("coalition__memberships__organization__name"),
-            "event__controversy_id",
+            F("event__coalitions__memberships__organization__slug"),
+            F("event__coalitions__memberships__organization__name"),
+            "controversy_id",
         ),
         _branch(
             campaign_links.filter(campaign__organising_coalition__memberships__isnull=False),
@@ -119,11 +118,11 @@ def _union_for(ids: QuerySet) -> QuerySet:
             "controversy_id",
         ),
         _branch(
-            Coalition.actions.through.objects.filter(event__controversy_id__in=ids),
+            event_links.filter(event__coalitions__isnull=False),
             "coalition",
-            F("coalition__slug"),
-            F("coalition__name"),
-            "event__controversy_id",
+            F("event__coalitions__slug"),
+            F("event__coalitions__name"),
+            "controversy_id",
         ),
         _branch(
             campaign_links.filter(campaign__organising_coalition__isnull=False),

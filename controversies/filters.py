@@ -49,7 +49,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from controversies import facets
-from controversies.models import Campaign, Coalition, Controversy, Event
+from controversies.models import Campaign, Controversy, Event
 
 Q_MAX_LENGTH = 200
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -182,8 +182,12 @@ def _campaign_controversies(**lookups: object) -> QuerySet:
     return Campaign.controversies.through.objects.filter(**lookups).values("controversy_id")
 
 
-def _coalition_events(**lookups: object) -> QuerySet:
-    return Coalition.actions.through.objects.filter(**lookups).values("event__controversy_id")
+def _event_controversies(**lookups: object) -> QuerySet:
+    """Ids of controversies with an event matching ``lookups`` (on the event)."""
+    links = Event.controversies.through.objects.filter(
+        **{f"event__{k}": v for k, v in lookups.items()}
+    )
+    return links.values("controversy_id")
 
 
 class ControversyFilter(django_filters.FilterSet):
@@ -253,11 +257,10 @@ class ControversyFilter(django_filters.FilterSet):
 
     def filter_organisation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         member = "memberships__organization__slug"
-        acted = Event.objects.filter(event_actors__organization__slug=value)
         return queryset.filter(
-            Q(pk__in=acted.values("controversy_id"))
+            Q(pk__in=_event_controversies(event_actors__organization__slug=value))
             | Q(pk__in=_campaign_controversies(campaign__organisers__slug=value))
-            | Q(pk__in=_coalition_events(**{f"coalition__{member}": value}))
+            | Q(pk__in=_event_controversies(**{f"coalitions__{member}": value}))
             | Q(
                 pk__in=_campaign_controversies(
                     **{f"campaign__organising_coalition__{member}": value}
@@ -267,7 +270,7 @@ class ControversyFilter(django_filters.FilterSet):
 
     def filter_coalition(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
-            Q(pk__in=_coalition_events(coalition__slug=value))
+            Q(pk__in=_event_controversies(coalitions__slug=value))
             | Q(pk__in=_campaign_controversies(campaign__organising_coalition__slug=value))
         )
 
@@ -285,7 +288,8 @@ class ControversyFilter(django_filters.FilterSet):
             dated &= Q(occurred_on__gte=dt.date(int(first), 1, 1))
         if last is not None:
             dated &= Q(occurred_on__lte=dt.date(int(last), 12, 31))
-        return queryset.filter(Exists(Event.objects.filter(dated, controversy=OuterRef("pk"))))
+        dated_events = Event.objects.filter(dated, controversies=OuterRef("pk"))
+        return queryset.filter(Exists(dated_events))
 
     # --- what the page shows -----------------------------------------------------------
 

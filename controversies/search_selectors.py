@@ -46,6 +46,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from controversies.links import slug_url
 from controversies.models import Controversy, Event, EventSource, Organization, Product, Source
 
 MAX_QUERY_LENGTH = 200
@@ -372,7 +373,7 @@ def _exact_name(text: str) -> Case:
 # texts (summaries, excerpts, descriptions) were read for nothing.
 SHOWN = {
     "controversy": ("slug", "status", "last_event_on"),
-    "event": ("occurred_on", "occurred_on_precision", "controversy__title", "controversy__slug"),
+    "event": ("occurred_on", "occurred_on_precision"),
     "organization": ("slug", "kind"),
     "product": ("slug",),
     "source": ("url", "canonical_url", "title", "publisher", "published_on"),
@@ -390,7 +391,7 @@ def _postgres_groups(parsed: ParsedQuery) -> list[Group]:
     )
     events = list(
         _ranked(Event, "event", "occurred_on", query, "summary")
-        .select_related("controversy")
+        .annotate(**_home_controversy())
         .only(*SHOWN["event"])
     )
     organizations = list(
@@ -442,7 +443,7 @@ def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
 
     newest = [F("last_event_on").desc(nulls_last=True), "-pk"]
     controversies = list(rows(Controversy, "controversy", newest))
-    events = list(rows(Event, "event", ["-occurred_on", "-pk"]).select_related("controversy"))
+    events = list(rows(Event, "event", ["-occurred_on", "-pk"]).annotate(**_home_controversy()))
     query = " ".join(include)
     organizations = list(rows(Organization, "organization", [_exact_name(query).desc(), "name"]))
     products = list(
@@ -487,19 +488,34 @@ def _developer_name() -> Subquery:
     return Subquery(developer.values("name")[:1])
 
 
+def _home_controversy(event: str = "pk") -> dict[str, Subquery]:
+    """``home_title`` and ``home_slug``: the controversy a hit on an event links to, the
+    first it was filed on (Event.home), read in the same query as the hit."""
+    links = Event.controversies.through.objects.filter(event_id=OuterRef(event)).order_by(
+        "controversy_id"
+    )
+    return {
+        "home_title": Subquery(links.values("controversy__title")[:1]),
+        "home_slug": Subquery(links.values("controversy__slug")[:1]),
+    }
+
+
+def _event_anchor(slug: str | None, event_id: int) -> str:
+    return f"{slug_url('controversies:controversy', slug)}#event-{event_id}" if slug else ""
+
+
 def _citing_events() -> Prefetch:
     return Prefetch(
         "citations",
-        queryset=EventSource.objects.select_related("event__controversy")
-        .only("source_id", "event__controversy__title", "event__controversy__slug")
+        queryset=EventSource.objects.annotate(**_home_controversy("event_id"))
+        .only("source_id", "event_id")
         .order_by("id"),
     )
 
 
 def _source_context(source: Source) -> tuple[str, str]:
     for citation in source.citations.all():
-        event = citation.event
-        return event.controversy.title, f"{event.controversy.get_absolute_url()}#event-{event.pk}"
+        return citation.home_title or "", _event_anchor(citation.home_slug, citation.event_id)
     return "", ""
 
 
@@ -547,11 +563,11 @@ def _groups(
             events,
             lambda e: Hit(
                 title(e),
-                f"{e.controversy.get_absolute_url()}#event-{e.pk}",
+                _event_anchor(e.home_slug, e.pk),
                 snippet(e),
                 e.display_date,
-                context=e.controversy.title,
-                context_url=e.controversy.get_absolute_url(),
+                context=e.home_title or "",
+                context_url=_event_anchor(e.home_slug, e.pk).partition("#")[0],
             ),
         ),
         group(

@@ -32,8 +32,16 @@ from controversies.models import (
 def timeline_events(controversy: Controversy) -> QuerySet[Event]:
     """The controversy's events in date order with their actors and numbered sources, as
     plain lists ``actor_list`` and ``citation_list`` (a long timeline read each relation
-    a few times per event, and each ``.all()`` built a new queryset)."""
+    a few times per event, and each ``.all()`` built a new queryset), and ``also_on``:
+    the other controversies a shared event belongs to."""
     return controversy.events.order_by("occurred_on", "id").prefetch_related(
+        Prefetch(
+            "controversies",
+            queryset=Controversy.objects.exclude(pk=controversy.pk)
+            .only("id", "slug", "title")
+            .order_by("title"),
+            to_attr="also_on",
+        ),
         Prefetch(
             "event_actors",
             queryset=EventActor.objects.select_related("organization").order_by("id"),
@@ -102,7 +110,7 @@ def controversy_campaigns(controversy: Controversy) -> QuerySet[Campaign]:
 def controversy_coalitions(controversy: Controversy) -> QuerySet[Coalition]:
     """Coalitions that signed one of its events or organised one of its campaigns."""
     # Subqueries rather than joins: no DISTINCT over every coalition-event-campaign row.
-    signed = Coalition.actions.through.objects.filter(event__controversy=controversy)
+    signed = Coalition.actions.through.objects.filter(event__controversies=controversy)
     organised = Campaign.objects.filter(controversies=controversy)
     return Coalition.objects.filter(
         Q(pk__in=signed.values("coalition_id"))
@@ -129,7 +137,7 @@ def controversy_list_rows(queryset: QuerySet[Controversy]) -> QuerySet[Controver
     # A correlated subquery rather than Count("events"): the paginator's COUNT can drop
     # it, and the database only counts events for the rows on the page.
     events = (
-        Event.objects.filter(controversy=OuterRef("pk"))
+        Event.controversies.through.objects.filter(controversy=OuterRef("pk"))
         .order_by()
         .values("controversy")
         .annotate(n=Count("pk"))
@@ -171,7 +179,7 @@ def headline_counts() -> dict[str, int]:
 
 def latest_events(*, limit: int = 8) -> list[Event]:
     """The newest events across every controversy."""
-    return list(Event.objects.select_related("controversy").order_by("-occurred_on", "-id")[:limit])
+    return list(Event.objects.with_controversies().order_by("-occurred_on", "-id")[:limit])
 
 
 def most_active_controversies(*, until: dt.date, days: int = 365, limit: int = 6) -> list:

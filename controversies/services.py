@@ -21,6 +21,12 @@ def controversy_refresh_last_event(*, controversy: Controversy) -> None:
     controversy.last_event_on = last
 
 
+def controversies_refresh_last_event(*, ids: set[int] | list[int]) -> None:
+    """The same for several controversies, e.g. every case a shared event is on."""
+    for controversy in Controversy.objects.filter(pk__in=ids):
+        controversy_refresh_last_event(controversy=controversy)
+
+
 def source_get_or_create(*, url: str, **fields: object) -> tuple[Source, bool]:
     """The source for ``url``, keyed on its canonical form; new fields fill blanks only."""
     canonical = canonicalize_url(url)
@@ -59,7 +65,7 @@ def event_actors_add(*, event: Event, actors: list[tuple[Organization, str]]) ->
 @transaction.atomic
 def event_create(
     *,
-    controversy: Controversy,
+    controversy: Controversy | list[Controversy],
     occurred_on: dt.date,
     title: str,
     precision: str = Precision.DAY,
@@ -68,9 +74,10 @@ def event_create(
     actors: list[tuple[Organization, str]] | None = None,
     sources: list[Source] | None = None,
 ) -> Event:
-    """Add a dated event to a timeline, with its actors and sources, all or nothing."""
+    """Add a dated event to one timeline or several, with its actors and sources, all
+    or nothing."""
+    on = controversy if isinstance(controversy, list) else [controversy]
     event = Event(
-        controversy=controversy,
         occurred_on=occurred_on,
         occurred_on_precision=precision,
         kind=kind,
@@ -79,12 +86,20 @@ def event_create(
     )
     event.full_clean()
     event.save()
+    event.controversies.add(*on)
     for organization, role in actors or []:
         event.event_actors.get_or_create(organization=organization, role=role)
     for source in sources or []:
         source_attach(event=event, source=source)
-    controversy_refresh_last_event(controversy=controversy)
+    for linked in on:
+        controversy_refresh_last_event(controversy=linked)
     return event
+
+
+def event_share(*, event: Event, controversy: Controversy) -> None:
+    """Show ``event`` on ``controversy``'s timeline too (idempotent)."""
+    event.controversies.add(controversy)
+    controversy_refresh_last_event(controversy=controversy)
 
 
 # --- Merging duplicate organisations ----------------------------------------------------

@@ -26,7 +26,8 @@ class SubmitURLForm(forms.Form):
 
 class EventChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Event) -> str:
-        return f"{obj.controversy.title} — {obj.display_date}: {obj.title}"
+        on = "; ".join(c.title for c in obj.controversies.all())
+        return f"{on} — {obj.display_date}: {obj.title}"
 
 
 def _quote_field() -> forms.CharField:
@@ -82,11 +83,9 @@ class AcceptExistingEventForm(forms.Form):
     def __init__(self, *args, article: Article, **kwargs):
         super().__init__(*args, **kwargs)
         suggested = list(article.suggestions.values_list("controversy_id", flat=True))
-        events = Event.objects.select_related("controversy").order_by(
-            "controversy__title", "-occurred_on", "-id"
-        )
+        events = Event.objects.with_controversies().order_by("-occurred_on", "-id")
         if suggested:
-            events = events.filter(controversy_id__in=suggested)
+            events = events.on(suggested)
         self.fields["event"].queryset = events
 
 

@@ -24,7 +24,10 @@ from django.db import models, transaction
 from controversies import models as m
 from opendata import csvsafe
 
-FORMAT_VERSION = "1"
+# Format 2: events can be on several controversies. The events table lost its
+# controversy_id column and the event_controversies link table holds every link.
+# import_dataset still reads format 1 (opendata/dataset_formats.py).
+FORMAT_VERSION = "2"
 LICENSE_NAME = "ODbL-1.0"
 LEFT_OUT = {"created_at", "updated_at"}
 BATCH = 1000
@@ -87,7 +90,13 @@ TABLES = [
     ),
     Table("controversy_topics", _through(m.Controversy.topics), "Topics of each controversy."),
     Table("sources", m.Source, "Cited documents."),
-    Table("events", m.Event, "Dated events on each controversy's timeline."),
+    Table("events", m.Event, "Dated events, each on one or more controversies' timelines."),
+    Table(
+        "event_controversies",
+        _through(m.Event.controversies),
+        "The controversies each event is on (an event shared by several cases is one row "
+        "in events and one row here per case).",
+    ),
     Table(
         "event_actors", m.EventActor, "Organisations that took part in an event, with their role."
     ),

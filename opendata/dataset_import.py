@@ -26,6 +26,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 
 from opendata.dataset import BATCH, FORMAT_VERSION, TABLES, Table
+from opendata.dataset_formats import READABLE_FORMATS, FormatOneReader, has_table
 
 # A release with more problems than this is reported by its first ones.
 MAX_PROBLEMS = 20
@@ -93,16 +94,20 @@ def _read_package(directory: Path) -> dict[str, Any]:
         raise DatasetError(f"{path} is not valid UTF-8 JSON: {_first_line(exc)}") from None
     if not isinstance(package, dict):
         raise DatasetError(f"{path} should hold a JSON object (the data dictionary).")
-    if package.get("format_version") != FORMAT_VERSION:
+    if package.get("format_version") not in READABLE_FORMATS:
+        readable = " and ".join(repr(v) for v in READABLE_FORMATS)
         raise DatasetError(
             f"{path}: this release has format {package.get('format_version')!r}; "
-            f"this version of the tracker reads format {FORMAT_VERSION!r}."
+            f"this version of the tracker reads formats {readable} "
+            f"(it writes {FORMAT_VERSION!r})."
         )
     return package
 
 
-def _check_files_present(directory: Path) -> None:
+def _check_files_present(directory: Path, version: str) -> None:
     for table in TABLES:
+        if not has_table(version, table.name):
+            continue
         path = directory / f"{table.name}.json"
         if not path.is_file():
             raise DatasetError(f"{path.name} is missing: this is not a complete release.")
@@ -124,14 +129,21 @@ def _check_database_empty() -> None:
 
 def import_dataset(directory: Path) -> dict[str, int]:
     """Load a release into an empty database, all or nothing; return rows per table."""
-    _read_package(directory)
-    _check_files_present(directory)
+    version = _read_package(directory)["format_version"]
+    _check_files_present(directory, version)
     _check_database_empty()
     problems = Problems()
     counts: dict[str, int] = {}
+    older = FormatOneReader() if version == "1" else None
     with transaction.atomic():
         for table in TABLES:
-            counts[table.name] = _load_table(table, directory, problems)
+            if older is None:
+                rows = json_rows(directory / f"{table.name}.json")
+            elif has_table(version, table.name):
+                rows = older.rows(table.name, json_rows(directory / f"{table.name}.json"))
+            else:
+                rows = older.produced(table.name)
+            counts[table.name] = _load_table(table, rows, problems)
             if problems.full:
                 break
         if not problems:
@@ -163,7 +175,7 @@ def _reset_sequences() -> None:
 # --- One table -----------------------------------------------------------------------------
 
 
-def _load_table(table: Table, directory: Path, problems: Problems) -> int:
+def _load_table(table: Table, rows: Iterator[tuple[int, Any]], problems: Problems) -> int:
     """Check each row of the table's file and insert the rows that pass, a batch at a
     time; return how many rows the file holds. Rows keep being checked and inserted
     after a problem (the load is rolled back anyway) so the report lists every problem
@@ -171,7 +183,7 @@ def _load_table(table: Table, directory: Path, problems: Problems) -> int:
     loader = TableLoader(table, problems)
     count = 0
     try:
-        for count, record in json_rows(directory / loader.file):
+        for count, record in rows:
             loader.add(count, record)
             if problems.full:
                 return count

@@ -63,7 +63,8 @@ def _sources(event: Event) -> list[Any]:
 
 
 TIMELINE_COLUMNS = [
-    Column("controversy", lambda e: e.controversy.slug),
+    # Every controversy the event is on (a shared event lists each), home first.
+    Column("controversies", lambda e: [c.slug for c in e.controversies.all()], many=True),
     Column("event_id", lambda e: e.pk),
     Column("occurred_on", lambda e: e.occurred_on),
     Column("precision", lambda e: e.occurred_on_precision),

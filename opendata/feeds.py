@@ -51,7 +51,8 @@ class _EventFeed(Feed):
         return list(self.events(obj)[: selectors.FEED_SIZE])
 
     def item_title(self, item: Event) -> str:
-        return f"{item.controversy.title}: {item.title}"
+        on = "; ".join(c.title for c in item.controversies.all())
+        return f"{on}: {item.title}"
 
     def item_description(self, item: Event) -> str:
         """The date and summary, then the sources as links, for readers that do not show
@@ -65,7 +66,9 @@ class _EventFeed(Feed):
         return text + format_html("<p>Sources:</p><ul>{}</ul>", links) if links else text
 
     def item_link(self, item: Event) -> str:
-        return f"{item.controversy.get_absolute_url()}#event-{item.pk}"
+        # On a controversy's own feed an entry links to that controversy's timeline;
+        # elsewhere to the event's home (Event.home).
+        return item.url_on(getattr(item, "feed_controversy", None))
 
     # No item_guid: the entry's <id> is then its absolute link, which is unique per event
     # (Atom wants an IRI there, not a bare token).
@@ -116,6 +119,12 @@ class ControversyFeed(_EventFeed):
 
     def events(self, obj: Controversy) -> QuerySet[Event]:
         return selectors.latest_events(controversies=Controversy.objects.filter(pk=obj.pk))
+
+    def items(self, obj: Controversy) -> list[Event]:
+        events = super().items(obj)
+        for event in events:
+            event.feed_controversy = obj
+        return events
 
 
 class CompanyFeed(_EventFeed):

@@ -32,14 +32,14 @@ def _actors() -> Prefetch:
 
 
 def events_with_sources(events: QuerySet[Event]) -> QuerySet[Event]:
-    return events.select_related("controversy").prefetch_related(_actors(), _citations())
+    return events.with_controversies().prefetch_related(_actors(), _citations())
 
 
 def latest_events(*, controversies: QuerySet[Controversy] | None = None) -> QuerySet[Event]:
     """Newest events first, optionally only on the given controversies."""
     events = Event.objects.all()
     if controversies is not None:
-        events = events.filter(controversy__in=controversies.values("pk"))
+        events = events.on(controversies.values("pk"))
     return events_with_sources(events.order_by("-occurred_on", "-id"))
 
 
@@ -52,7 +52,9 @@ def organization_events(organization: Organization) -> QuerySet[Event]:
     """Events the organisation took part in, or on controversies that target it."""
     events = Event.objects.filter(
         Q(pk__in=EventActor.objects.filter(organization=organization).values("event_id"))
-        | Q(controversy__in=Controversy.objects.filter(companies=organization).values("pk"))
+        | Q(
+            pk__in=Event.objects.on(Controversy.objects.filter(companies=organization).values("pk"))
+        )
     )
     return events_with_sources(events.order_by("-occurred_on", "-id"))
 

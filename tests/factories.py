@@ -188,12 +188,19 @@ class EventFactory(DjangoModelFactory):
         model = Event
         skip_postgeneration_save = True
 
-    controversy = factory.SubFactory(ControversyFactory)
     occurred_on = dt.date(2018, 5, 22)
     occurred_on_precision = Precision.DAY
     kind = Event.Kind.REPORT
     title = factory.Sequence(lambda n: f"Event {n}")
     summary = "One dated thing."
+
+    @factory.post_generation
+    def controversy(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """The controversy the event is on, or a list of them; a new one by default."""
+        if not create:
+            return
+        on = extracted if isinstance(extracted, list | tuple) else [extracted]
+        self.controversies.add(*(c or ControversyFactory() for c in on))
 
 
 class EventActorFactory(DjangoModelFactory):

@@ -19,7 +19,8 @@ def add_event(**fields: object) -> Event:
     """An event from the factory, with its controversy's last-event date kept up to date
     (as services.event_create does), so lists sort by activity as they would live."""
     event = f.EventFactory(**fields)
-    controversy_refresh_last_event(controversy=event.controversy)
+    for controversy in event.controversies.all():
+        controversy_refresh_last_event(controversy=controversy)
     return event
 
 

@@ -19,7 +19,8 @@ KIND_SHARES = (
     (Kind.GOVERNMENT_AGENCY, 0.10),
     (Kind.UNION, 0.05),
     (Kind.ACADEMIC, 0.07),
-    (Kind.MEDIA, 0.06),
+    (Kind.MEDIA, 0.05),
+    (Kind.AFFECTED_GROUP, 0.01),
     (Kind.OTHER, 0.02),
 )
 ORG_COLUMNS = (
@@ -73,7 +74,10 @@ def seed_organizations(ctx: SeedContext) -> None:
     rng, unique = ctx.rng, _Unique()
     kinds = _kinds(ctx.scale.organizations)
     rng.shuffle(kinds)
-    kinds[0] = Kind.COMPANY  # the biggest target is organisation 1
+    # The biggest target is organisation 1: a company moved to the front, so no kind
+    # that occurs once is overwritten.
+    first_company = kinds.index(Kind.COMPANY)
+    kinds[0], kinds[first_company] = kinds[first_company], kinds[0]
     rows = []
     for pk, kind in enumerate(kinds, start=1):
         base = words.pseudo_word(rng, rng.choice((2, 3)))

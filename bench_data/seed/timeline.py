@@ -3,6 +3,7 @@ sources cited by the events. Written in chunks of controversies so memory stays 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 
@@ -29,9 +30,12 @@ CONTROVERSY_COLUMNS = (
     "aiid_incident_id", "aiaaic_id", "created_at", "updated_at",
 )  # fmt: skip
 EVENT_COLUMNS = (
-    "id", "controversy_id", "occurred_on", "occurred_on_precision", "kind", "title",
-    "summary", "created_at", "updated_at",
+    "id", "occurred_on", "occurred_on_precision", "kind", "title", "summary", "created_at",
+    "updated_at",
 )  # fmt: skip
+# The share of events also on a second controversy of the same company (a letter to
+# several companies, one report about two of a company's products).
+SHARED_EVENT_SHARE = 0.04
 SOURCE_COLUMNS = (
     "id", "url", "canonical_url", "title", "publisher", "author", "published_on",
     "language", "excerpt", "text_hash", "archive_url", "aiid_report_number",
@@ -102,18 +106,27 @@ class _Batch:
         self.products: list[tuple] = []
         self.topics: list[tuple] = []
         self.events: list[tuple] = []
+        self.event_links: list[tuple] = []
+        # The newest event date per controversy, over its own and its shared events.
+        self.last_event_on: dict[int, dt.date] = {}
         self.actors: list[tuple] = []
         self.sources: list[tuple] = []
         self.citations: list[tuple] = []
 
     def write(self, ctx: SeedContext) -> None:
         w = ctx.writer
-        w.write(Controversy, CONTROVERSY_COLUMNS, self.controversies)
+        last = CONTROVERSY_COLUMNS.index("last_event_on")
+        controversies = [
+            (*row[:last], self.last_event_on.get(row[0], row[last]), *row[last + 1 :])
+            for row in self.controversies
+        ]
+        w.write(Controversy, CONTROVERSY_COLUMNS, controversies)
         companies = Controversy.companies.through
         w.write(companies, ("controversy_id", "organization_id"), self.companies)
         w.write(Controversy.products.through, ("controversy_id", "product_id"), self.products)
         w.write(Controversy.topics.through, ("controversy_id", "topic_id"), self.topics)
         w.write(Event, EVENT_COLUMNS, self.events)
+        w.write(Event.controversies.through, ("event_id", "controversy_id"), self.event_links)
         w.write(EventActor, ("event_id", "organization_id", "role"), self.actors)
         w.write(Source, SOURCE_COLUMNS, self.sources)
         w.write(
@@ -148,6 +161,11 @@ def _controversy(
     horizon = min(ctx.today, started + dt.timedelta(days=rng.randint(30, 6 * 365)))
     days = sorted(ctx.day_between(started, horizon) for _ in range(n_events))
     others = [ctx.pick(rng.choice(OTHER_KINDS))[0] for _ in range(3)]
+    # Earlier controversies of the lead company still in this batch (not yet written), so
+    # a shared event can move their last-event date.
+    batch_start = pk - len(batch.controversies)
+    own = ctx.controversies_by_company.get(companies[0], [])  # ascending ids
+    siblings = own[bisect.bisect_left(own, batch_start) :]
 
     last_event_on = None
     for day in days:
@@ -163,8 +181,14 @@ def _controversy(
             event_summary += f" The {words.RARE_TERM} report followed."
         stamp = ctx.moment(min(ctx.today, day + dt.timedelta(days=rng.randint(0, 30))))
         batch.events.append(
-            (event_id, pk, day, precision, kind, event_title, event_summary, stamp, stamp)
+            (event_id, day, precision, kind, event_title, event_summary, stamp, stamp)
         )
+        batch.event_links.append((event_id, pk))
+        if siblings and rng.random() < SHARED_EVENT_SHARE:
+            sibling = rng.choice(siblings)
+            batch.event_links.append((event_id, sibling))
+            known = batch.last_event_on.get(sibling)
+            batch.last_event_on[sibling] = max(day, known) if known else day
         roles = {(companies[0], Role.TARGET), (actor, rng.choice(OTHER_ROLES))}
         if rng.random() < 0.3:
             roles.add((rng.choice(companies), Role.RESPONDENT))
@@ -183,6 +207,9 @@ def _controversy(
             batch.citations.append((event_id, cited_id, position, quote, ""))
 
     created = ctx.moment(started)
+    if last_event_on:
+        known = batch.last_event_on.get(pk)
+        batch.last_event_on[pk] = max(last_event_on, known) if known else last_event_on
     batch.controversies.append(
         (
             pk, title, f"{slugify(title)[:180]}-{pk}", summary, _choose(rng, STATUSES), started,

@@ -28,6 +28,7 @@ ORG_PATTERNS = {
     "union": ("{} Workers Union", "{} Tech Workers", "{} Employees Guild"),
     "academic": ("{} University", "{} Institute of Technology", "{} Research Center"),
     "media": ("The {} Times", "{} News", "{} Post", "{} Review"),
+    "affected_group": ("{} Residents", "{} Tenants", "{} Drivers", "{} Students"),
     "other": ("{} Foundation", "{} Council", "{} Society"),
 }
 PRODUCT_NOUNS = (

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
 
+from . import m2m_history
 from .inline_history import InlineRows, attach_inline_changes, parent_key
 from .widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 
@@ -68,14 +69,26 @@ class HistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         self._require_valid_pk(self.model, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def get_history_queryset(self, request, history_manager, pk_name: str, object_id):
+        # simple_history adds select_related() of the tracked foreign keys; for a model
+        # with none (an event) that bare call follows every non-null key instead and
+        # drops the user join, costing a query per version. Name the user again.
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return queryset.select_related("history_user")
+
     def set_history_delta_changes(
         self, request: HttpRequest, historical_records, foreign_keys_are_objs: bool = True
     ) -> None:
-        """Each version's own field changes, and those of the inline rows saved with it."""
-        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        """Each version's own field changes (many-to-many fields read in bulk), and
+        those of the inline rows saved with it."""
         records = list(historical_records)
         if not records:
             return
+        deltas = m2m_history.deltas(records, foreign_keys_are_objs)
+        for record in records[:-1]:  # the oldest version has nothing before it
+            helper = self.get_historical_record_context_helper(request, record)
+            delta = deltas[record.history_id]
+            record.history_delta_changes = helper.context_for_delta_changes(delta)
         parent = records[0].instance
         attach_inline_changes(
             records, parent=parent, inlines=self.inline_rows_with_history(request, parent)

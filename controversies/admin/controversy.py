@@ -6,23 +6,44 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.models import Controversy, Event, EventActor, EventSource, Source
-from controversies.services import controversy_refresh_last_event
+from controversies.services import controversies_refresh_last_event, controversy_refresh_last_event
 
 from .base import HistoryAdmin, TabularInline
 from .source_audit import SourceAuditAdminMixin
 
 
 class EventInline(TabularInline):
-    """The timeline at a glance; actors and sources are edited on the event's own page."""
+    """The timeline at a glance. An event can be on several controversies: a row here
+    links an event (new or already on another case) to this one; the event itself, its
+    actors and sources are edited on its own page."""
 
-    model = Event
-    fields = ("occurred_on", "occurred_on_precision", "kind", "title")
+    model = Event.controversies.through
+    fields = ("event", "event_kind", "event_page")
+    readonly_fields = ("event_kind", "event_page")
+    autocomplete_fields = ("event",)
     extra = 0
-    show_change_link = True
-    ordering = ("occurred_on", "id")
+    verbose_name = "timeline event"
+    verbose_name_plural = "timeline events"
+    ordering = ("event__occurred_on", "event_id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("event")
+
+    @admin.display(description="kind")
+    def event_kind(self, link) -> str:
+        return link.event.get_kind_display() if link.event_id else ""
+
+    @admin.display(description="edit")
+    def event_page(self, link) -> str:
+        if not link.event_id:
+            return ""
+        url = reverse("admin:controversies_event_change", args=[link.event_id])
+        return format_html('<a href="{}">Edit the event</a>', url)
 
 
 @admin.register(Controversy)
@@ -37,9 +58,21 @@ class ControversyAdmin(HistoryAdmin):
     search_fields = ("title", "slug", "summary", "companies__name", "products__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("companies", "products", "topics")
-    readonly_fields = ("last_event_on",)
+    readonly_fields = ("last_event_on", "add_event")
     date_hierarchy = "started_on"
     inlines = (EventInline,)
+
+    @admin.display(description="timeline")
+    def add_event(self, obj: Controversy) -> str:
+        if not obj.pk:
+            return "Save the controversy first, then add its events."
+        url = reverse("admin:controversies_event_add")
+        return format_html(
+            '<a href="{}?controversies={}">Add a new event to this timeline</a>; an event '
+            "already on another controversy is added in the rows below.",
+            url,
+            obj.pk,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(_event_count=Count("events"))
@@ -78,20 +111,32 @@ class EventSourceInline(TabularInline):
 
 @admin.register(Event)
 class EventAdmin(HistoryAdmin):
-    list_display = ("title", "display_date", "kind", "controversy")
+    list_display = ("title", "display_date", "kind", "on_controversies")
     # No per-controversy filter: that sidebar would list every controversy. Search by
     # the controversy's title instead.
     list_filter = ("kind", "occurred_on_precision")
-    search_fields = ("title", "summary", "controversy__title")
-    autocomplete_fields = ("controversy",)
-    list_select_related = ("controversy",)
+    search_fields = ("title", "summary", "controversies__title")
+    autocomplete_fields = ("controversies",)
     date_hierarchy = "occurred_on"
     inlines = (EventActorInline, EventSourceInline)
-    fields = ("controversy", ("occurred_on", "occurred_on_precision"), "kind", "title", "summary")
+    fields = (
+        "controversies",
+        ("occurred_on", "occurred_on_precision"),
+        "kind",
+        "title",
+        "summary",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("controversies")
 
     @admin.display(description="date", ordering="occurred_on")
     def display_date(self, obj: Event) -> str:
         return obj.display_date
+
+    @admin.display(description="controversies")
+    def on_controversies(self, obj: Event) -> str:
+        return "; ".join(c.title for c in obj.controversies.all())
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is EventSource:
@@ -106,8 +151,16 @@ class EventAdmin(HistoryAdmin):
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # A controversy the event leaves needs its last-event date recomputed too.
+        before = set(form.instance.controversies.values_list("pk", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
-        controversy_refresh_last_event(controversy=form.instance.controversy)
+        after = set(form.instance.controversies.values_list("pk", flat=True))
+        controversies_refresh_last_event(ids=before | after)
+
+    def delete_model(self, request: HttpRequest, obj: Event) -> None:
+        linked = set(obj.controversies.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        controversies_refresh_last_event(ids=linked)
 
 
 class SourceForm(forms.ModelForm):

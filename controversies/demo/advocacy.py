@@ -50,10 +50,7 @@ COALITION = CoalitionSpec(
             for slug in COALITION_SIGNATORIES
         ),
     ),
-    actions=tuple(
-        EventRef(controversy, LETTERS_SENT, COALITION_LETTER_TITLE)
-        for controversy in (REKOGNITION, MICROSOFT, GOOGLE)
-    ),
+    actions=(EventRef(LETTERS_SENT, COALITION_LETTER_TITLE),),
 )
 
 FACE_SURVEILLANCE_CAMPAIGN = "stop-selling-face-surveillance"

@@ -56,11 +56,7 @@ class _Loaded:
         return self.sources[key].pk if key else None
 
     def event(self, ref: EventRef | EventSpec) -> Event:
-        return Event.objects.get(
-            controversy=self.controversies[ref.controversy],
-            occurred_on=ref.occurred_on,
-            title=ref.title,
-        )
+        return Event.objects.get(occurred_on=ref.occurred_on, title=ref.title)
 
 
 @transaction.atomic
@@ -170,15 +166,14 @@ def _load_controversies(loaded: _Loaded, report: LoadReport) -> None:
 
 
 def _load_event(spec: EventSpec, loaded: _Loaded, report: LoadReport) -> Event:
-    """An event is keyed on (controversy, date, title); new ones go through event_create."""
-    controversy = loaded.controversies[spec.controversy]
+    """An event is keyed on (date, title); new ones go through event_create. A shared
+    event is one row on each of its controversies."""
+    controversies = [loaded.controversies[slug] for slug in spec.controversies]
     actors = [(loaded.orgs[slug], role) for slug, role in spec.actors]
-    event = Event.objects.filter(
-        controversy=controversy, occurred_on=spec.occurred_on, title=spec.title
-    ).first()
+    event = Event.objects.filter(occurred_on=spec.occurred_on, title=spec.title).first()
     if event is None:
         event = services.event_create(
-            controversy=controversy,
+            controversy=controversies,
             occurred_on=spec.occurred_on,
             title=spec.title,
             precision=spec.precision,
@@ -198,6 +193,7 @@ def _load_event(spec: EventSpec, loaded: _Loaded, report: LoadReport) -> Event:
                 "summary": spec.summary,
             },
         )
+        add_missing(event.controversies, controversies)
         for organization, role in actors:
             _, created = EventActor.objects.get_or_create(
                 event=event, organization=organization, role=role

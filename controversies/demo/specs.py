@@ -72,7 +72,7 @@ class ControversySpec:
 
 @dataclass(frozen=True)
 class EventSpec:
-    controversy: str  # slug
+    controversies: tuple[str, ...]  # slugs: every case whose timeline shows the event
     occurred_on: dt.date  # first day of the period for fuzzy dates
     precision: str
     kind: str
@@ -84,9 +84,8 @@ class EventSpec:
 
 @dataclass(frozen=True)
 class EventRef:
-    """Points at an event by its natural key (controversy, date, title)."""
+    """Points at an event by its natural key (date, title)."""
 
-    controversy: str
     occurred_on: dt.date
     title: str
 

@@ -2,9 +2,9 @@
 
 Dates known only to the month are stored as the first of the month with month precision.
 The Rekognition timeline carries every row of the case file's timeline (plus the 2019
-proxy statement and Amazon's no-comment, both part of the story); the Microsoft, Google
-and IBM threads repeat the shared moments on their own timelines so each company can be
-filtered on its own.
+proxy statement and Amazon's no-comment, both part of the story). A moment several cases
+share (the January 2019 coalition letter, IBM's exit, Microsoft's pause) is one event
+listed on each of those controversies.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ IBM_EXIT_SUMMARY = (
 EVENTS: tuple[EventSpec, ...] = (
     # --- Amazon Rekognition -------------------------------------------------------------
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2018, 5, 22),
         DAY,
         "report",
@@ -145,7 +145,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("aclu-2018-05-22"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2018, 6, 1),
         MONTH,
         "open_letter",
@@ -157,7 +157,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("wapo-2018-06-22"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2018, 7, 26),
         DAY,
         "research",
@@ -169,7 +169,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("aclu-2018-07-26"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION, MICROSOFT, GOOGLE),
         D(2019, 1, 15),
         DAY,
         "open_letter",
@@ -184,7 +184,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("aclu-2019-01-15"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2019, 1, 17),
         DAY,
         "resolution_filed",
@@ -206,7 +206,7 @@ EVENTS: tuple[EventSpec, ...] = (
         ),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2019, 1, 17),
         DAY,
         "no_comment",
@@ -216,7 +216,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("techcrunch", "report of 17 January 2019"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2019, 3, 28),
         DAY,
         "regulator",
@@ -227,7 +227,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("sec-14a8-responses", "Amazon.com, Inc., staff response of 28 March 2019"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2019, 4, 3),
         DAY,
         "regulator",
@@ -238,7 +238,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("sec-14a8-responses", "Amazon.com, Inc., staff letter of 3 April 2019"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2019, 4, 1),
         MONTH,
         "company_response",
@@ -252,7 +252,7 @@ EVENTS: tuple[EventSpec, ...] = (
         ),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2019, 5, 22),
         DAY,
         "shareholder_vote",
@@ -263,7 +263,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("thehill-2019-05-22"), Cite("reuters-2019-05-22")),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2019, 5, 24),
         DAY,
         "shareholder_vote",
@@ -280,7 +280,7 @@ EVENTS: tuple[EventSpec, ...] = (
         ),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION, IBM),
         D(2020, 6, 8),
         DAY,
         "policy_change",
@@ -290,7 +290,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("ibm-2020-06-08"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2020, 6, 10),
         DAY,
         "policy_change",
@@ -302,7 +302,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("buzzfeed-2020-06-10"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION, MICROSOFT),
         D(2020, 6, 11),
         DAY,
         "policy_change",
@@ -312,7 +312,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("usatoday-2020-06-11"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2021, 5, 18),
         DAY,
         "policy_change",
@@ -323,7 +323,7 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("verge-2021-05-18"),),
     ),
     EventSpec(
-        REKOGNITION,
+        (REKOGNITION,),
         D(2021, 5, 26),
         DAY,
         "shareholder_vote",
@@ -334,29 +334,9 @@ EVENTS: tuple[EventSpec, ...] = (
         sources=(Cite("edgar-amazon-def14a", "2021 definitive proxy statement"),),
     ),
     # --- Microsoft ----------------------------------------------------------------------
-    EventSpec(
-        MICROSOFT,
-        D(2019, 1, 15),
-        DAY,
-        "open_letter",
-        COALITION_LETTER_TITLE,
-        COALITION_LETTER_SUMMARY,
-        actors=(*COALITION_ACTORS, ("microsoft", "target")),
-        sources=(Cite("aclu-2019-01-15"),),
-    ),
-    EventSpec(
-        MICROSOFT,
-        D(2020, 6, 11),
-        DAY,
-        "policy_change",
-        MICROSOFT_PAUSE_TITLE,
-        MICROSOFT_PAUSE_SUMMARY,
-        actors=(("microsoft", "actor"),),
-        sources=(Cite("usatoday-2020-06-11"),),
-    ),
     # --- Google -------------------------------------------------------------------------
     EventSpec(
-        GOOGLE,
+        (GOOGLE,),
         D(2018, 12, 13),
         DAY,
         "company_response",
@@ -366,25 +346,5 @@ EVENTS: tuple[EventSpec, ...] = (
         actors=(("google", "actor"),),
         sources=(Cite("9to5google-2018-12-13"),),
     ),
-    EventSpec(
-        GOOGLE,
-        D(2019, 1, 15),
-        DAY,
-        "open_letter",
-        COALITION_LETTER_TITLE,
-        COALITION_LETTER_SUMMARY,
-        actors=(*COALITION_ACTORS, ("google", "target")),
-        sources=(Cite("aclu-2019-01-15"),),
-    ),
     # --- IBM ----------------------------------------------------------------------------
-    EventSpec(
-        IBM,
-        D(2020, 6, 8),
-        DAY,
-        "policy_change",
-        IBM_EXIT_TITLE,
-        IBM_EXIT_SUMMARY,
-        actors=(("ibm", "actor"),),
-        sources=(Cite("ibm-2020-06-08"),),
-    ),
 )

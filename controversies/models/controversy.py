@@ -139,12 +139,40 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EventQuerySet(models.QuerySet):
+    def on(self, controversies: models.QuerySet | list) -> EventQuerySet:
+        """Events on any of ``controversies`` (a queryset or ids), each event once.
+
+        An event belongs to several controversies, so filtering through the join would
+        repeat an event once per matching controversy; the subquery does not.
+        """
+        links = Event.controversies.through.objects.filter(controversy__in=controversies)
+        return self.filter(pk__in=links.values("event_id"))
+
+    def with_controversies(self) -> EventQuerySet:
+        """Prefetch each event's controversies (id, slug, title) for its links."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "controversies",
+                queryset=Controversy.objects.only("id", "slug", "title").order_by("id"),
+            )
+        )
+
+
 class Event(ChoiceLabels, models.Model):
-    """One dated thing on a controversy's timeline."""
+    """One dated thing, on the timeline of every controversy it belongs to.
+
+    The coalition letter to Amazon, Microsoft and Google is one event on three
+    controversies: its sources, actors and history are kept once.
+    """
 
     Kind = EventKind
 
-    controversy = models.ForeignKey(Controversy, on_delete=models.CASCADE, related_name="events")
+    controversies = models.ManyToManyField(
+        Controversy,
+        related_name="events",
+        help_text="Every controversy whose timeline shows this event.",
+    )
     occurred_on = models.DateField(help_text="For a fuzzy date, the first day of the period.")
     occurred_on_precision = models.CharField(
         "precision", max_length=8, choices=Precision.choices, default=Precision.DAY
@@ -161,12 +189,12 @@ class Event(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[controversies])
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["occurred_on", "id"]
         indexes = [
-            models.Index(fields=["controversy", "occurred_on"], name="event_timeline_idx"),
             models.Index(fields=["-occurred_on", "-id"], name="event_latest_idx"),
             models.Index(fields=["kind", "occurred_on"], name="event_kind_idx"),
         ]
@@ -183,6 +211,18 @@ class Event(ChoiceLabels, models.Model):
     @property
     def display_date(self) -> str:
         return format_date(self.occurred_on, self.occurred_on_precision)
+
+    @property
+    def home(self) -> Controversy | None:
+        """The controversy a link to this event goes to when no page context picks one:
+        the first it was filed on. Reads the prefetched ``controversies`` when present."""
+        linked = sorted(self.controversies.all(), key=lambda c: c.pk)
+        return linked[0] if linked else None
+
+    def url_on(self, controversy: Controversy | None = None) -> str:
+        """The event's anchor on ``controversy``'s page (its home when not given)."""
+        target = controversy or self.home
+        return f"{target.get_absolute_url()}#event-{self.pk}" if target else ""
 
     def clean(self) -> None:
         if self.occurred_on and self.occurred_on_precision:

@@ -37,7 +37,7 @@ class ApiControversyFilter(ControversyFilter):
 
 class EventFilter(django_filters.FilterSet):
     controversy = django_filters.ModelChoiceFilter(
-        queryset=Controversy.objects.all(), to_field_name="slug"
+        queryset=Controversy.objects.all(), to_field_name="slug", method="filter_controversy"
     )
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
     actor = _org(method="filter_actor")
@@ -47,6 +47,10 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields: list[str] = []
+
+    def filter_controversy(self, qs: QuerySet, name: str, value: Controversy) -> QuerySet:
+        # Through the link table, so an event shared with another case is listed once.
+        return qs.on([value.pk])
 
     def filter_actor(self, qs: QuerySet, name: str, value: Organization) -> QuerySet:
         return qs.filter(event_actors__organization=value).distinct()
@@ -122,7 +126,7 @@ class SourceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_controversy(self, qs: QuerySet, name: str, value: Controversy) -> QuerySet:
-        return qs.filter(pk__in=Source.objects.filter(events__controversy=value).values("pk"))
+        return qs.filter(pk__in=Source.objects.filter(events__controversies=value).values("pk"))
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(Q(title__icontains=value) | Q(canonical_url__icontains=value))

@@ -193,7 +193,7 @@ def event_list(
         chosen = validate_filters(
             ControversyFilter(request.GET, queryset=Controversy.objects.all())
         ).qs
-        events = events.filter(controversy__in=chosen.values("pk"))
+        events = events.on(chosen.values("pk"))
     return _listing(
         request,
         events,

@@ -66,7 +66,10 @@ class ActorOut(Schema):
 
 class EventOut(Schema):
     id: int
-    controversy: ControversyRef
+    # An event can be on several controversies. ``controversy`` is the first it was filed
+    # on (Event.home), kept for clients written before events were shared.
+    controversies: list[ControversyRef]
+    controversy: ControversyRef | None
     occurred_on: dt.date
     precision: str
     display_date: str
@@ -91,7 +94,15 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Event) -> str:
-        return f"{obj.controversy.get_absolute_url()}#event-{obj.pk}"
+        return obj.url_on()
+
+    @staticmethod
+    def resolve_controversies(obj: Event) -> list:
+        return list(obj.controversies.all())
+
+    @staticmethod
+    def resolve_controversy(obj: Event) -> Controversy | None:
+        return obj.home
 
 
 class ControversyOut(Schema):

@@ -357,10 +357,9 @@ def organization_by_name(name: str, *, kind: str = Organization.Kind.COMPANY) ->
 # --- Where events meet controversies ----------------------------------------------------
 # Every place the importers attach an event to a controversy, list a controversy's
 # events, or ask which controversies cite a source goes through the three functions
-# below and the one lookup path they share, so a change to how events belong to
-# controversies (a foreign key today) is made here and nowhere else in the importers.
+# below and the one lookup path they share (an event can be on several controversies).
 
-EVENT_CONTROVERSY = "controversy"
+EVENT_CONTROVERSY = "controversies"
 
 
 def controversy_events(controversy: Controversy) -> models.QuerySet[Event]:

@@ -22,6 +22,7 @@ from controversies.models import (
 )
 from tests import factories as f
 from tests.controversies.admin_forms import field_errors, form_data
+from tests.scenarios import add_event
 
 pytestmark = pytest.mark.django_db
 
@@ -394,49 +395,70 @@ def test_it_refuses_a_duplicate_slug_as_a_field_error(curator):
     assert "slug" in field_errors(response)
 
 
+TIMELINE = "Event_controversies"  # the prefix of the controversy's timeline rows
+
+
 def test_it_saves_nothing_when_one_inline_row_is_invalid(curator):
     """GIVEN a controversy edited together with two new timeline rows
-    WHEN one row is valid and the other has a date too precise for its precision
+    WHEN one row links an existing event and the other names an event that does not exist
     THEN neither row nor the controversy's own change is saved."""
     controversy = f.ControversyFactory(title="Rekognition")
+    letter = f.EventFactory(title="Coalition letter")
     response = _post_change(
         curator,
         controversy,
         title="Rekognition, edited",
         **{
-            "events-TOTAL_FORMS": 2,
-            "events-0-occurred_on": "2018-05-22",
-            "events-0-occurred_on_precision": "day",
-            "events-0-kind": "report",
-            "events-0-title": "ACLU report",
-            "events-1-occurred_on": "2018-07-26",
-            "events-1-occurred_on_precision": "month",
-            "events-1-kind": "research",
-            "events-1-title": "Congress test",
+            f"{TIMELINE}-TOTAL_FORMS": 2,
+            f"{TIMELINE}-0-event": letter.pk,
+            f"{TIMELINE}-1-event": 999_999,
         },
     )
     assert response.status_code == 200
-    assert "events-1-occurred_on" in field_errors(response)
+    assert f"{TIMELINE}-1-event" in field_errors(response)
     controversy.refresh_from_db()
     assert controversy.title == "Rekognition"
-    assert not Event.objects.exists()
+    assert not controversy.events.exists()
 
 
-def test_it_saves_a_controversy_with_its_timeline_rows(curator):
-    controversy = f.ControversyFactory()
+def test_it_adds_an_event_of_another_controversy_to_the_timeline(curator):
+    """An event already on one case is linked to a second: one event on both timelines,
+    and the second case's last-event date follows."""
+    amazon = f.ControversyFactory(title="Amazon")
+    microsoft = f.ControversyFactory(title="Microsoft")
+    letter = f.EventFactory(
+        controversy=amazon, title="Coalition letter", occurred_on=dt.date(2019, 1, 15)
+    )
     response = _post_change(
-        curator,
-        controversy,
-        **{
-            "events-TOTAL_FORMS": 1,
-            "events-0-occurred_on": "2018-07-01",
-            "events-0-occurred_on_precision": "month",
-            "events-0-kind": "research",
-            "events-0-title": "Congress test",
-        },
+        curator, microsoft, **{f"{TIMELINE}-TOTAL_FORMS": 1, f"{TIMELINE}-0-event": letter.pk}
     )
     assert response.status_code == 302
-    controversy.refresh_from_db()
-    assert controversy.events.get().display_date == "July 2018"
-    assert controversy.last_event_on == dt.date(2018, 7, 1)
-    assert Controversy.objects.count() == 1
+    microsoft.refresh_from_db()
+    assert list(microsoft.events.all()) == [letter]
+    assert microsoft.last_event_on == dt.date(2019, 1, 15)
+    assert set(letter.controversies.all()) == {amazon, microsoft}
+    assert Event.objects.count() == 1
+
+
+def test_the_controversy_page_links_to_a_new_event_with_the_controversy_filled_in(curator):
+    controversy = f.ControversyFactory(title="Rekognition")
+    page = curator.get(_url(Controversy, "change", controversy.pk)).content.decode()
+    add_url = f"{_url(Event, 'add')}?controversies={controversy.pk}"
+    assert f'href="{add_url}"' in page
+    form = curator.get(add_url).content.decode()
+    assert f'<option value="{controversy.pk}" selected>Rekognition</option>' in form
+
+
+def test_moving_an_event_to_another_controversy_updates_both_dates(curator):
+    old = f.ControversyFactory(title="Old")
+    new = f.ControversyFactory(title="New")
+    kept = add_event(controversy=old, occurred_on=dt.date(2018, 1, 1), title="Kept")
+    moved = add_event(controversy=old, occurred_on=dt.date(2020, 1, 1), title="Moved")
+    old.refresh_from_db()
+    assert old.last_event_on == dt.date(2020, 1, 1)
+    response = _post_change(curator, moved, controversies=new.pk)
+    assert response.status_code == 302
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert list(old.events.all()) == [kept]
+    assert (old.last_event_on, new.last_event_on) == (dt.date(2018, 1, 1), dt.date(2020, 1, 1))

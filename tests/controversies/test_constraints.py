@@ -114,10 +114,8 @@ def test_it_rejects_more_votes_for_than_shares_outstanding():
     ],
 )
 def test_it_rejects_a_date_more_precise_than_its_precision(occurred_on, precision):
-    controversy = f.ControversyFactory()
     _rejected(
         lambda: Event.objects.create(
-            controversy=controversy,
             occurred_on=occurred_on,
             occurred_on_precision=precision,
             title="Too precise",

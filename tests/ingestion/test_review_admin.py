@@ -145,7 +145,7 @@ def test_accepting_as_a_new_event_puts_a_cited_event_on_the_timeline(admin_clien
     assert article.state == Article.State.ACCEPTED
     assert article.reviewed_by == curator
     event = Event.objects.get(title="Reporters show Rekognition sales to police")
-    assert event.controversy == domain.controversy
+    assert list(event.controversies.all()) == [domain.controversy]
     assert article.accepted_event == event
     source = event.sources.get()
     assert source.canonical_url == "https://news.example.test/1"

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from opendata.dataset import TABLES, datapackage
+from opendata.dataset import FORMAT_VERSION, TABLES, datapackage
+from opendata.dataset_formats import has_table
 
 
 def table_named(name: str):
@@ -30,14 +31,22 @@ def row(table_name: str, **values: Any) -> dict[str, Any]:
     return record
 
 
-def write_release(directory: Path, tables: dict[str, Iterable[dict[str, Any]]]) -> Path:
-    """Write a release laid out as export_dataset lays it out (one row per line)."""
+def write_release(
+    directory: Path, tables: dict[str, Iterable[dict[str, Any]]], version: str = FORMAT_VERSION
+) -> Path:
+    """Write a release laid out as export_dataset lays it out (one row per line); with
+    an earlier ``version``, only the tables that format had."""
     directory.mkdir(parents=True, exist_ok=True)
-    package = json.dumps(datapackage("1+test"), indent=2)
-    (directory / "datapackage.json").write_text(package + "\n", encoding="utf-8")
-    unknown = set(tables) - {t.name for t in TABLES}
+    package = datapackage(f"{version}+test")
+    package["format_version"] = version
+    (directory / "datapackage.json").write_text(
+        json.dumps(package, indent=2) + "\n", encoding="utf-8"
+    )
+    unknown = set(tables) - {t.name for t in TABLES if has_table(version, t.name)}
     assert not unknown, unknown
     for table in TABLES:
+        if not has_table(version, table.name):
+            continue
         with open(directory / f"{table.name}.json", "w", encoding="utf-8") as handle:
             handle.write("[")
             for number, record in enumerate(tables.get(table.name, ())):
@@ -101,8 +110,11 @@ def write_large_release(directory: Path, *, cases: int) -> Path:
             ),
             "events": rows(
                 "events",
-                lambda n: {"id": n, "controversy_id": n, "occurred_on": "2020-01-01",
-                           "title": f"Event {n}", "summary": filler},
+                lambda n: {"id": n, "occurred_on": "2020-01-01", "title": f"Event {n}",
+                           "summary": filler},
+            ),
+            "event_controversies": rows(
+                "event_controversies", lambda n: {"event_id": n, "controversy_id": n}
             ),
             "event_sources": rows(
                 "event_sources", lambda n: {"id": n, "event_id": n, "source_id": n}

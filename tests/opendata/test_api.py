@@ -199,7 +199,7 @@ def test_it_pages_with_a_cursor_until_the_end(client, world):
         url = page["next"]
         pages += 1
     expected = list(
-        Event.objects.filter(controversy=world.dormant)
+        Event.objects.filter(controversies=world.dormant)
         .order_by("-occurred_on", "-id")
         .values_list("id", flat=True)
     )

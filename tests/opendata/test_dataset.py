@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from controversies.models import Controversy, Organization, Source, VoteResult
+from controversies.models import Controversy, Event, Organization, Source, VoteResult
 from opendata.dataset import TABLES
 from tests import factories
 
@@ -37,6 +37,9 @@ def test_it_round_trips_byte_identically(world, tmp_path):
     # GIVEN a database with every kind of record, WHEN it is exported, loaded into an
     # empty database and exported again, THEN every file is byte-identical.
     _awkward_values(world)
+    on = list(Controversy.objects.order_by("pk")[:2])
+    assert len(on) == 2
+    shared = factories.EventFactory(controversy=on, title="A letter to two companies")
     first, second = tmp_path / "first", tmp_path / "second"
     call_command("export_dataset", str(first))
 
@@ -46,6 +49,7 @@ def test_it_round_trips_byte_identically(world, tmp_path):
     call_command("export_dataset", str(second))
 
     before, after = _files(first), _files(second)
+    assert shared.title.encode() in before["events.json"]
     assert set(before) == {f"{t.name}.{s}" for t in TABLES for s in ("csv", "json")} | {
         "VERSION",
         "LICENSE",
@@ -59,6 +63,10 @@ def test_it_round_trips_byte_identically(world, tmp_path):
     assert [c.slug for c in rekognition.companies.all()] == ["amazon"]
     assert Organization.objects.get(slug="aws").parent.slug == "amazon"
     assert VoteResult.objects.get().reported_support_pct == Decimal("2.40")
+    shared_back = Event.objects.get(title=shared.title)
+    assert sorted(shared_back.controversies.values_list("slug", flat=True)) == sorted(
+        c.slug for c in on
+    ), "an event on two controversies comes back on both"
     # New rows get fresh ids after an import (sequences were moved past imported ids).
     factories.ControversyFactory(title="After import")
 
@@ -69,7 +77,7 @@ def test_it_writes_a_data_dictionary_version_and_licence(world, tmp_path):
     package = json.loads((tmp_path / "datapackage.json").read_text())
     version = (tmp_path / "VERSION").read_text().strip()
     assert package["version"] == version
-    assert version.startswith("1+")
+    assert version.startswith("2+")
     assert package["licenses"][0]["name"] == "ODbL-1.0"
     assert "Open Database License" in (tmp_path / "LICENSE").read_text()
     names = [r["name"] for r in package["resources"]]
@@ -79,11 +87,15 @@ def test_it_writes_a_data_dictionary_version_and_licence(world, tmp_path):
     assert fields["aiid_incident_id"]["type"] == "integer"
     assert fields["started_on"]["type"] == "date"
     assert "created_at" not in fields
-    events = package["resources"][names.index("events")]
+    links = package["resources"][names.index("event_controversies")]
     assert {
         "fields": "controversy_id",
         "reference": {"resource": "controversies", "fields": "id"},
-    } in events["schema"]["foreignKeys"]
+    } in links["schema"]["foreignKeys"]
+    assert {
+        "fields": "event_id",
+        "reference": {"resource": "events", "fields": "id"},
+    } in links["schema"]["foreignKeys"]
     # Each CSV's header is exactly the dictionary's columns.
     for resource in package["resources"]:
         with open(tmp_path / resource["path"], newline="", encoding="utf-8") as csv_file:

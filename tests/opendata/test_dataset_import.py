@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from controversies.models import (
     Campaign,
     CoalitionMembership,
+    Event,
     Organization,
     ShareholderMeeting,
     Source,
@@ -155,6 +156,40 @@ def test_it_checks_choices_lengths_required_values_and_types(tmp_path, values, e
     assert f"organizations.json row 2, {expected}" in message
 
 
+def test_it_reads_a_release_of_the_previous_format(tmp_path):
+    # Format 1 named one controversy on each event row and had no event_controversies
+    # table: each event comes in on its one controversy.
+    def old_event(pk: int, controversy_id: int) -> dict:
+        event = row("events", id=pk, occurred_on="2019-01-15", title=f"Letter {pk}")
+        return {**event, "controversy_id": controversy_id}
+
+    release = write_release(
+        tmp_path,
+        {
+            "controversies": [
+                row("controversies", id=1, title="Amazon", slug="amazon-case"),
+                row("controversies", id=2, title="Google", slug="google-case"),
+            ],
+            "events": [old_event(1, 1), old_event(2, 2)],
+        },
+        version="1",
+    )
+    call_command("import_dataset", str(release))
+
+    assert [e.controversies.get().slug for e in Event.objects.order_by("pk")] == [
+        "amazon-case",
+        "google-case",
+    ]
+
+
+def test_it_refuses_an_event_of_the_previous_format_on_a_missing_controversy(tmp_path):
+    event = {**row("events", id=1, occurred_on="2019-01-15", title="Letter"), "controversy_id": 9}
+    release = write_release(tmp_path, {"events": [event]}, version="1")
+    message = _refusal(release)
+    assert "event_controversies.json row 1" in message and "controversy_id" in message
+    assert not Event.objects.exists()
+
+
 def test_it_applies_the_models_own_clean(tmp_path):
     # Event.clean(): a month-precise date must be the first of the month.
     release = write_release(
@@ -165,7 +200,6 @@ def test_it_applies_the_models_own_clean(tmp_path):
                 row(
                     "events",
                     id=1,
-                    controversy_id=1,
                     occurred_on="2019-03-12",
                     occurred_on_precision="month",
                     title="E",

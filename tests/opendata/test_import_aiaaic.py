@@ -83,24 +83,24 @@ def test_it_imports_rows_as_controversies(sheet):
 
 def test_it_dates_the_first_event_as_precisely_as_known(sheet):
     _run(sheet)
-    event = Event.objects.get(controversy__aiaaic_id="AIAAIC0001")
+    event = Event.objects.get(controversies__aiaaic_id="AIAAIC0001")
     assert (event.occurred_on, event.occurred_on_precision) == (dt.date(2018, 1, 1), "year")
     assert event.summary == (
         "Country: USA. Sector: Govt - police. Purpose: Identify suspects. "
         "News trigger: Research study."
     )
-    clearview = Event.objects.get(controversy__aiaaic_id="AIAAIC0002")
+    clearview = Event.objects.get(controversies__aiaaic_id="AIAAIC0002")
     assert (clearview.occurred_on, clearview.occurred_on_precision) == (
         dt.date(2020, 3, 1),
         "month",
     )
-    span = Event.objects.get(controversy__aiaaic_id="AIAAIC0007")
+    span = Event.objects.get(controversies__aiaaic_id="AIAAIC0007")
     assert (span.occurred_on, span.occurred_on_precision) == (dt.date(2019, 1, 1), "year")
 
 
 def test_it_cites_the_links_of_the_summary(sheet):
     _run(sheet)
-    event = Event.objects.get(controversy__aiaaic_id="AIAAIC0001")
+    event = Event.objects.get(controversies__aiaaic_id="AIAAIC0001")
     assert [c.source.canonical_url for c in event.citations.all()] == [
         "https://www.aclu.org/news/x",
         "https://example.org/coverage",
