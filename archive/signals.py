@@ -3,9 +3,9 @@
 Whoever saves the source (a curator in admin, an accepted article, an importer) is never
 held up: the task is queued after the save commits, and a broker that cannot be reached
 is only logged, as ingestion.tasks.enqueue_on_commit does; the sweep finds the source
-later. Without a broker the task runs in-process after the commit, bounded by the safe
-client's timeouts and the offline breaker (archive/fetching.py), and anything it raises
-is logged (a robust on-commit callback), never turned into an error for the saver. Rows
+later. Without a broker the task runs in a background thread of the same process after
+the commit (archive/background.py), so the saver's response does not wait for the fetch
+either; anything it raises is logged, never turned into an error for the saver. Rows
 written in bulk, without signals, are found by the sweep too.
 """
 
@@ -20,6 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from archive.background import snapshot_in_background
 from archive.models import SourceSnapshot, SourceStatus
 from archive.storage import delete_warc
 from controversies.models import Source
@@ -50,6 +51,9 @@ def _snapshot_on_save(
     def send() -> None:
         from archive.tasks import snapshot_source
 
+        if settings.ARCHIVE_SNAPSHOT_IN_BACKGROUND:
+            snapshot_in_background(source_id)
+            return
         try:
             snapshot_source.delay(source_id)
         except kombu.exceptions.OperationalError as exc:

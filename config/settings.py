@@ -374,6 +374,11 @@ INSTALLED_APPS += ["archive"]
 # Off turns every archive fetch off (snapshots on save, the sweep, link checks); the test
 # run sets it off so no test reaches a source's real address unless it asks to.
 ARCHIVE_FETCH_ENABLED = env_bool("ARCHIVE_FETCH_ENABLED", default=True)
+# Without a broker, a snapshot queued by a save runs in a background thread instead of
+# in the saving request (archive/background.py). Tests run it in line to observe it.
+ARCHIVE_SNAPSHOT_IN_BACKGROUND = env_bool(
+    "ARCHIVE_SNAPSHOT_IN_BACKGROUND", default=CELERY_TASK_ALWAYS_EAGER
+)
 # Where snapshots are stored: the "snapshots" storage (any Django storage backend can
 # replace this one); by default a folder outside the source tree's tracked files.
 ARCHIVE_ROOT = env_str("ARCHIVE_ROOT", str(BASE_DIR / "var" / "snapshots"))

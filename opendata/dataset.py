@@ -89,7 +89,7 @@ TABLES = [
         "Products involved in each controversy.",
     ),
     Table("controversy_topics", _through(m.Controversy.topics), "Topics of each controversy."),
-    Table("sources", m.Source, "Cited documents."),
+    Table("sources", m.Source, "Cited documents.", added_later=frozenset({"tags"})),
     Table("events", m.Event, "Dated events, each on one or more controversies' timelines."),
     Table(
         "event_controversies",

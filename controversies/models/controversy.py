@@ -87,6 +87,11 @@ class Source(models.Model):
     excerpt = models.TextField(blank=True, help_text="A short summary in our own words.")
     text_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the text.")
     archive_url = models.URLField(max_length=2000, blank=True)
+    tags = models.TextField(
+        blank=True,
+        help_text="Labels others gave the document, one per line (the AI Incident "
+        "Database's report tags). Importers add to them and never remove one.",
+    )
     aiid_report_number = models.PositiveIntegerField(
         "AI Incident Database report", null=True, blank=True, unique=True
     )

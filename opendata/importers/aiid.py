@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.dates import Precision
 from controversies.models import Event, EventActor, Organization, Source
+from controversies.models.entities import split_aliases
 from opendata.importers.common import (
     CheckedCsv,
     FileError,
@@ -258,10 +259,12 @@ def import_report_row(
     text = row.get("text") or ""
     if not source.text_hash and text.strip():
         source.text_hash = hashlib.sha256(text.encode()).hexdigest()
+    tags[number] = report_tags(row.get("tags", ""))
+    # Tags only accumulate: a tag a curator added, or AIID dropped since, stays.
+    source.tags = "\n".join(dict.fromkeys([*split_aliases(source.tags), *tags[number]]))
     source._change_reason = AIID.reason(log.key)
     source.full_clean()
     source.save()
-    tags[number] = report_tags(row.get("tags", ""))
     log.action = f"{outcome.value} source {source.canonical_url}"
     return outcome
 
@@ -339,8 +342,8 @@ def import_incident_row(
 class AiidImport:
     """The two files' reports, and the tags of each report (report number -> tags).
 
-    No field stores a report's tags yet; they live here for the run (the response tag
-    decides an event's kind) and are summarised in the output."""
+    The tags are also stored on each source (Source.tags); here they decide an event's
+    kind (the response tag) and are summarised in the output."""
 
     reports: ImportReport
     incidents: ImportReport
@@ -352,7 +355,7 @@ class AiidImport:
         return [
             *self.reports.lines(actions=actions),
             *self.incidents.lines(actions=actions),
-            f"report tags (not stored yet): {tagged or 'none'}",
+            f"report tags: {tagged or 'none'}",
         ]
 
 

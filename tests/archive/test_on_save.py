@@ -147,3 +147,27 @@ def test_load_demo_offline_records_a_reason_on_every_source(
         assert SourceStatus.objects.get(source=source).next_snapshot_at is not None
     tried = SourceSnapshot.objects.filter(error__startswith="could not resolve").count()
     assert 0 < tried < len(sources) / 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_the_save_does_not_wait_for_the_fetch(client, site, settings):
+    # GIVEN the embedded setup (snapshots in a background thread) and a site that does
+    # not answer until the test lets it, WHEN a curator adds a source, THEN the save
+    # answers at once, and the snapshot lands once the site answers.
+    import threading
+
+    from archive import background
+
+    settings.ARCHIVE_SNAPSHOT_IN_BACKGROUND = True
+    gate = threading.Event()
+    url = site.add("/slow", ARTICLE, gate=gate)
+    try:
+        response = _add_in_admin(client, url)
+        assert response.status_code == 302
+        source = Source.objects.get(url=url)
+        assert not source.snapshots.exists(), "the save came back before the fetch"
+    finally:
+        gate.set()
+    assert background.wait(timeout=30)
+    [snapshot] = source.snapshots.all()
+    assert snapshot.succeeded and snapshot.title == "Amazon sold Rekognition to police"

@@ -59,6 +59,9 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None
+    # When set, the answer waits until the event is set (a slow site, under the test's
+    # control).
+    gate: threading.Event | None = None
 
 
 class LoopbackSite:
@@ -83,6 +86,8 @@ class LoopbackSite:
                     self.end_headers()
                     self.wfile.write(b"not found")
                     return
+                if route.gate is not None:
+                    route.gate.wait(30)
                 if route.etag and self.headers.get("If-None-Match") == route.etag:
                     self.send_response(304)
                     self.send_header("ETag", route.etag)

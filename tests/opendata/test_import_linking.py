@@ -309,7 +309,21 @@ def test_a_report_tagged_response_becomes_a_company_response_event(snapshot):
 def test_report_tags_are_kept(snapshot):
     result = import_aiid(snapshot)
     assert result.report_tags == {1: (), 2: ("policing",), 3: ("response", "policing")}
-    assert "report tags (not stored yet): policing (2), response (1)" in result.lines()
+    assert "report tags: policing (2), response (1)" in result.lines()
+    tags = dict(Source.objects.values_list("aiid_report_number", "tags"))
+    assert tags == {1: "", 2: "policing", 3: "response\npolicing"}
+
+
+def test_a_rerun_adds_tags_and_keeps_a_curators(snapshot):
+    import_aiid(snapshot)
+    source = Source.objects.get(aiid_report_number=2)
+    source.tags = "policing\nface recognition"
+    source.save()
+
+    import_aiid(snapshot)
+
+    source.refresh_from_db()
+    assert source.tags == "policing\nface recognition"
 
 
 # --- AIAAIC ----------------------------------------------------------------------------
