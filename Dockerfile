@@ -25,8 +25,12 @@ RUN DEBUG=false DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 
-# Run as an unprivileged user that owns nothing in /app.
-RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent tracker
+# Run as an unprivileged user that owns nothing in /app. It owns only the folder where
+# source snapshots are kept (the compose file mounts a volume there, shared by web and
+# worker: the worker writes snapshots, the web tier serves archived copies).
+RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent tracker \
+    && mkdir -p /var/lib/tracker/snapshots && chown tracker /var/lib/tracker/snapshots
+ENV ARCHIVE_ROOT=/var/lib/tracker/snapshots
 USER tracker
 
 EXPOSE 8000
