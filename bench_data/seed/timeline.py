@@ -38,7 +38,7 @@ EVENT_COLUMNS = (
 SHARED_EVENT_SHARE = 0.04
 SOURCE_COLUMNS = (
     "id", "url", "canonical_url", "title", "publisher", "author", "published_on",
-    "language", "excerpt", "text_hash", "archive_url", "aiid_report_number",
+    "language", "excerpt", "text_hash", "archive_url", "tags", "aiid_report_number",
     "created_at", "updated_at",
 )  # fmt: skip
 
@@ -239,5 +239,6 @@ def _source(ctx: SeedContext, pk: int, day: dt.date, about: str, publishers) -> 
         pk, url, canonical, title, publisher,
         f"{words.pseudo_word(rng, 2)} {words.pseudo_word(rng)}", published, "en", excerpt,
         hashlib.sha256(canonical.encode()).hexdigest(),
-        f"https://archive.example.org/{pk}" if rng.random() < 0.3 else "", None, stamp, stamp,
+        f"https://archive.example.org/{pk}" if rng.random() < 0.3 else "", "", None, stamp,
+        stamp,
     )  # fmt: skip
