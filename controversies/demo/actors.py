@@ -3,7 +3,8 @@
 Aliases are the names the news uses, so the ingestion matcher can find these actors in
 article text. Identifiers are filled in only where they are certain (tickers and SEC CIKs
 of listed companies, Wikidata ids of the largest companies); everything else stays blank
-for a curator to complete rather than being guessed.
+for a curator to complete rather than being guessed. A description states only what a
+source the demo cites supports; proponents are named as their SEC filings name them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Amazon",
         kind=COMPANY,
         aliases=("Amazon.com", "Amazon.com, Inc.", "Amazon.com Inc", "Amazon Inc"),
-        description="Online retailer and cloud provider; sells Rekognition through AWS.",
+        description="Online retailer and cloud computing company; sells Rekognition through "
+        "Amazon Web Services.",
         website="https://www.amazon.com",
         country="US",
         ticker="AMZN",
@@ -113,7 +115,7 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Federal Bureau of Investigation",
         kind=AGENCY,
         aliases=("FBI",),
-        description="US federal law enforcement agency; reported to have piloted Rekognition.",
+        description="US federal law enforcement agency.",
         website="https://www.fbi.gov",
         country="US",
     ),
@@ -126,7 +128,7 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
             "Immigration and Customs Enforcement",
             "US Immigration and Customs Enforcement",
         ),
-        description="US immigration enforcement agency; Amazon pitched Rekognition to it in 2018.",
+        description="US immigration enforcement agency.",
         website="https://www.ice.gov",
         country="US",
     ),
@@ -145,7 +147,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Washington County Sheriff's Office (Oregon)",
         kind=AGENCY,
         aliases=("Washington County Sheriff's Office", "Washington County Sheriff"),
-        description="Oregon sheriff's office; an early police user of Rekognition.",
+        description="Sheriff's office in Washington County, Oregon; an early police user of "
+        "Rekognition.",
         country="US",
     ),
     OrgSpec(
@@ -153,7 +156,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="City of Orlando Police (Florida)",
         kind=AGENCY,
         aliases=("Orlando Police Department", "Orlando police", "City of Orlando"),
-        description="Florida city police; piloted Rekognition.",
+        description="City of Orlando police, Florida; named by the ACLU in May 2018 as a "
+        "Rekognition user.",
         country="US",
     ),
     # Advocacy groups
@@ -162,18 +166,19 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="American Civil Liberties Union",
         kind=ADVOCACY,
         aliases=("ACLU", "American Civil Liberties Union Foundation"),
-        description="US civil liberties organisation; led the coalition and ran the "
-        "Congress test of Rekognition.",
+        description="US civil liberties organisation; led the coalition letters to Amazon, "
+        "Microsoft and Google.",
         website="https://www.aclu.org",
         country="US",
     ),
     OrgSpec(
-        slug="aclu-of-california",
-        name="ACLU of California",
+        slug="aclu-of-northern-california",
+        name="ACLU of Northern California",
         kind=ADVOCACY,
-        aliases=("ACLU of Northern California", "ACLU NorCal", "ACLU California"),
-        description="The ACLU's California affiliates; they helped lead the coalition and the "
-        "Congress test, and obtained records on Rekognition's police use.",
+        aliases=("ACLU NorCal", "ACLU Foundation of Northern California"),
+        description="ACLU affiliate for Northern California; co-wrote the May 2018 "
+        "disclosure and ran the July 2018 test that matched members of Congress to mugshots.",
+        website="https://www.aclunc.org",
         country="US",
     ),
     OrgSpec(
@@ -181,26 +186,9 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="ACLU of Washington",
         kind=ADVOCACY,
         aliases=("ACLU-WA", "ACLU of Washington Foundation"),
-        description="The ACLU's Washington state affiliate, in Amazon's home state.",
+        description="ACLU affiliate for Washington state; delivered the coalition letter and "
+        "petition in June 2018 and moved the ban proposal at Amazon's 2019 meeting.",
         website="https://www.aclu-wa.org",
-        country="US",
-    ),
-    OrgSpec(
-        slug="national-lawyers-guild",
-        name="National Lawyers Guild",
-        kind=ADVOCACY,
-        aliases=("NLG",),
-        description="Progressive bar association; several of its chapters joined the coalition.",
-        website="https://www.nlg.org",
-        country="US",
-    ),
-    OrgSpec(
-        slug="freedom-of-the-press-foundation",
-        name="Freedom of the Press Foundation",
-        kind=ADVOCACY,
-        aliases=("FPF",),
-        description="Press freedom non-profit.",
-        website="https://freedom.press",
         country="US",
     ),
     OrgSpec(
@@ -213,30 +201,12 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         country="US",
     ),
     OrgSpec(
-        slug="raices",
-        name="RAICES",
-        kind=ADVOCACY,
-        aliases=("Refugee and Immigrant Center for Education and Legal Services",),
-        description="Texas immigrants' rights and legal services non-profit.",
-        website="https://www.raicestexas.org",
-        country="US",
-    ),
-    OrgSpec(
-        slug="mijente",
-        name="Mijente",
-        kind=ADVOCACY,
-        description="Latinx and Chicanx organising group.",
-        website="https://mijente.net",
-        country="US",
-    ),
-    OrgSpec(
         slug="open-mic",
         name="Open MIC",
         kind=ADVOCACY,
         aliases=("Open Media and Information Companies Initiative", "Open Mic"),
-        description="Non-profit that works with investors on accountability in media and "
-        "technology companies; coordinated the 2019 Rekognition shareholder campaign, whose "
-        "shareholders held about $1.32bn in assets under management (January 2019).",
+        description="Non-profit that supports shareholder engagement with technology and "
+        "media companies; organised the 2019 Rekognition shareholder proposals.",
         website="https://www.openmic.org",
         country="US",
     ),
@@ -246,17 +216,18 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Sisters of St. Joseph of Brentwood",
         kind=INVESTOR,
         aliases=("Sisters of Saint Joseph of Brentwood",),
-        description="Catholic congregation and Amazon shareholder; lead filer of the 2019 "
-        "proposal to halt Rekognition sales to government.",
+        description="Religious congregation and Amazon shareholder; lead filer of the 2019 "
+        "ban proposal and of the 2020 and 2021 customer due-diligence proposals.",
         country="US",
     ),
     OrgSpec(
         slug="tri-state-coalition-for-responsible-investment",
         name="Tri-State Coalition for Responsible Investment",
         kind=INVESTOR,
-        aliases=("Tri-State CRI", "Tri-State Coalition"),
-        description="Faith-based investor coalition; named among the 2019 proponents, and "
-        "the proponents' SEC exempt solicitation for the ban proposal gives its address.",
+        aliases=("Tri-State CRI", "Tri-State Coalition", "Investor Advocates for Social Justice"),
+        description="Investor coalition, since renamed Investor Advocates for Social Justice; "
+        "the proponents' SEC filings of 2019, 2020 and 2021 give its address as their "
+        "contact. Not itself a proponent.",
         country="US",
     ),
     OrgSpec(
@@ -264,7 +235,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Sisters of St. Francis of Philadelphia",
         kind=INVESTOR,
         aliases=("Sisters of Saint Francis of Philadelphia",),
-        description="Catholic congregation and Amazon shareholder; co-filer in 2019.",
+        description="Religious congregation and Amazon shareholder; a proponent in 2019, "
+        "2020 and 2021.",
         country="US",
     ),
     OrgSpec(
@@ -272,7 +244,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Maryknoll Sisters of St. Dominic",
         kind=INVESTOR,
         aliases=("Maryknoll Sisters", "Maryknoll Sisters of St. Dominic, Inc."),
-        description="Catholic congregation and Amazon shareholder; co-filer in 2019.",
+        description="Religious congregation and Amazon shareholder; a proponent in 2019, "
+        "2020 and 2021.",
         country="US",
     ),
     OrgSpec(
@@ -287,8 +260,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         slug="azzad-asset-management",
         name="Azzad Asset Management",
         kind=INVESTOR,
-        description="Faith-based asset manager; named as a co-proponent of the 2019 ban "
-        "proposal in the proponents' SEC exempt solicitation.",
+        description="Asset manager; named as a co-proponent of the 2019 ban proposal in the "
+        "proponents' SEC exempt solicitation.",
         country="US",
     ),
     OrgSpec(
@@ -296,9 +269,78 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Harrington Investments",
         kind=INVESTOR,
         aliases=("Harrington Investments, Inc.", "John C. Harrington", "John Harrington"),
-        description="Socially responsible investment adviser led by John C. Harrington; "
+        description="Investment adviser in Napa, California, led by John C. Harrington; "
         "filed the 2019 proposal for an independent study of Rekognition.",
         country="US",
+    ),
+    OrgSpec(
+        slug="american-baptist-home-mission-society",
+        name="American Baptist Home Mission Society",
+        kind=INVESTOR,
+        aliases=("American Baptist Home Mission Societies",),
+        description="Named as a proponent of Amazon's 2020 and 2021 customer due-diligence "
+        "proposals in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="capuchin-province-of-st-joseph",
+        name="Province of St. Joseph of the Capuchin Order",
+        kind=INVESTOR,
+        aliases=("Midwest Capuchins", "Province of Saint Joseph of the Capuchin Order"),
+        description="Named as a proponent of Amazon's 2020 customer due-diligence "
+        "proposal in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="sisters-of-charity-of-st-elizabeth",
+        name="Sisters of Charity of St. Elizabeth, NJ",
+        kind=INVESTOR,
+        aliases=("Sisters of Charity of Saint Elizabeth",),
+        description="Named as a proponent of Amazon's 2020 and 2021 customer due-diligence "
+        "proposals in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="sisters-of-st-joseph-of-peace",
+        name="Sisters of St. Joseph of Peace, NJ",
+        kind=INVESTOR,
+        aliases=("Congregation of the Sisters of St. Joseph of Peace",),
+        description="Named as a proponent of Amazon's 2020 customer due-diligence "
+        "proposal in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="sisters-of-the-holy-names-of-jesus-and-mary",
+        name="Sisters of the Holy Names of Jesus and Mary, US Ontario Province",
+        kind=INVESTOR,
+        description="Named as a proponent of Amazon's 2020 customer due-diligence "
+        "proposal in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="unitarian-universalist-association",
+        name="Unitarian Universalist Association",
+        kind=INVESTOR,
+        aliases=("UUA",),
+        description="Named as a proponent of Amazon's 2020 and 2021 customer due-diligence "
+        "proposals in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="friends-fiduciary-corporation",
+        name="Friends Fiduciary Corporation",
+        kind=INVESTOR,
+        description="Named as a proponent of Amazon's 2021 customer due-diligence "
+        "proposal in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="robeco",
+        name="Robeco Institutional Asset Management B.V.",
+        kind=INVESTOR,
+        aliases=("Robeco",),
+        description="Named as a proponent of Amazon's 2021 customer due-diligence "
+        "proposal in the proponents' SEC exempt solicitation.",
+    ),
+    OrgSpec(
+        slug="sisters-of-st-dominic-of-amityville",
+        name="Sisters of St. Dominic of Amityville",
+        kind=INVESTOR,
+        description="Named as a proponent of Amazon's 2021 customer due-diligence "
+        "proposal in the proponents' SEC exempt solicitation.",
     ),
     # Workforce
     OrgSpec(
@@ -306,8 +348,8 @@ ORGANIZATIONS: tuple[OrgSpec, ...] = (
         name="Amazon employees",
         kind=WORKFORCE,
         aliases=("Amazon workers", "Amazon staff"),
-        description="Amazon staff who signed the June 2018 letter to Jeff Bezos (about "
-        "450 signatures were reported).",
+        description="Amazon staff who signed a 2018 internal letter to Jeff Bezos; more than "
+        "450 signatures were reported by October 2018.",
         country="US",
     ),
 )

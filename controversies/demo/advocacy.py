@@ -1,4 +1,4 @@
-"""The coalition behind the January 2019 letters, and the two campaigns.
+"""The coalition behind the 2018 and 2019 letters, and the two campaigns.
 
 Demand statuses are chosen conservatively: Amazon's moratorium answered part of the
 demand (police only, not every government customer), so it is recorded as a partial
@@ -19,38 +19,42 @@ from .specs import (
 )
 from .timeline import (
     COALITION_LETTER_TITLE,
-    COALITION_SIGNATORIES,
+    FIRST_LETTER_TITLE,
     GOOGLE,
+    JUNE_DELIVERY_TITLE,
     MICROSOFT,
     REKOGNITION,
 )
 
 D = dt.date
+FIRST_LETTER = D(2018, 5, 22)
+JUNE_DELIVERY = D(2018, 6, 18)
 LETTERS_SENT = D(2019, 1, 15)
 COALITION_SLUG = "face-surveillance-coalition-2019"
-LEADS = ("aclu", "aclu-of-california", "aclu-of-washington")
-LETTERS_SOURCE = "aclu-2019-01-15"
+LEADS = ("aclu", "aclu-of-northern-california", "aclu-of-washington")
 
 COALITION = CoalitionSpec(
     slug=COALITION_SLUG,
-    name="Coalition against government face surveillance (85+ groups)",
+    name="Coalition against government face surveillance",
     description=(
-        "More than 85 racial justice, faith, civil, human and immigrants' rights groups, "
-        "led by the ACLU and its California and Washington affiliates, that wrote to "
-        "Amazon, Microsoft and Google in January 2019. Only the members named in the case "
-        "file are listed; the full signatory list is in the letters."
+        "Civil rights, racial justice, faith and immigrants' rights groups, led by the "
+        "ACLU, that wrote to Amazon in May 2018 (about 40 groups), delivered the letter "
+        "again in June 2018 (nearly 70) and wrote to Amazon, Microsoft and Google in "
+        "January 2019 (more than 85). Only the members a cited document names are listed; "
+        "the full signatory lists are in the letters."
     ),
-    formed_on=None,  # the case file does not say when the coalition formed
-    # The source the coalition-letter event cites for its signatories; the letters
-    # themselves, once cited, are the better source for each membership.
+    formed_on=None,  # no document we cite says when the coalition formed
+    # Each membership cites the document that names the member and dates its joining.
     members=(
-        MemberSpec("aclu", "lead", LETTERS_SENT, LETTERS_SOURCE),
-        *(
-            MemberSpec(slug, "lead" if slug in LEADS else "member", LETTERS_SENT, LETTERS_SOURCE)
-            for slug in COALITION_SIGNATORIES
-        ),
+        MemberSpec("aclu", "lead", FIRST_LETTER, "zdnet-2018-05-22"),
+        MemberSpec("electronic-frontier-foundation", "member", FIRST_LETTER, "zdnet-2018-05-22"),
+        MemberSpec("aclu-of-washington", "member", JUNE_DELIVERY, "newatlas-2018-06"),
     ),
-    actions=(EventRef(LETTERS_SENT, COALITION_LETTER_TITLE),),
+    actions=(
+        EventRef(FIRST_LETTER, FIRST_LETTER_TITLE),
+        EventRef(JUNE_DELIVERY, JUNE_DELIVERY_TITLE),
+        EventRef(LETTERS_SENT, COALITION_LETTER_TITLE),
+    ),
 )
 
 FACE_SURVEILLANCE_CAMPAIGN = "stop-selling-face-surveillance"
@@ -67,7 +71,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
         started_on=D(2018, 5, 22),
         organisers=LEADS,
         organising_coalition=COALITION_SLUG,
-        source="aclu-2018-05-22",  # the disclosure and demand that opened the campaign
+        source="aclu-2018-05-22",  # the disclosure that opened the campaign
         targets=("amazon", "microsoft", "google"),
         controversies=(REKOGNITION, MICROSOFT, GOOGLE),
         outcome=(
@@ -84,14 +88,15 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
                     StatusSpec(
                         "made",
                         D(2018, 5, 22),
-                        "Demand made of Amazon alongside the ACLU's disclosure of Rekognition "
-                        "marketing to police.",
-                        "aclu-2018-05-22",
+                        "Demand made of Amazon in the coalition letter sent with the ACLU's "
+                        "disclosure of Rekognition marketing to police.",
+                        "zdnet-2018-05-22",
                     ),
                     StatusSpec(
                         "made",
                         LETTERS_SENT,
-                        "Repeated to Amazon, Microsoft and Google in the coalition letters.",
+                        "Repeated to Amazon, Microsoft and Google in the letters of more "
+                        "than 85 groups.",
                         "aclu-2019-01-15",
                     ),
                     StatusSpec(
@@ -99,7 +104,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
                         D(2020, 6, 10),
                         "Amazon: partial and temporary - a one-year pause on police use of "
                         "Rekognition; other government customers not covered.",
-                        "buzzfeed-2020-06-10",
+                        "amazon-2020-06-10",
                     ),
                     StatusSpec(
                         "responded",
@@ -113,7 +118,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
                         D(2021, 5, 18),
                         "Amazon: police pause extended until further notice; still limited "
                         "to police, so the demand is not met.",
-                        "verge-2021-05-18",
+                        "reuters-2021-05-18",
                     ),
                 ),
             ),
@@ -132,8 +137,8 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
         targets=("amazon",),
         controversies=(REKOGNITION,),
         outcome=(
-            "Both 2019 proposals were defeated (about 2.4% and about 27.5% support); a "
-            "further proposal went to the 2021 meeting."
+            "Both 2019 proposals were defeated, with about 2.4% and about 27.5% of the "
+            "votes as Reuters reported them."
         ),
         demands=(
             DemandSpec(

@@ -1,12 +1,19 @@
-"""Write the demo case into the database, idempotently and all or nothing."""
+"""Write the demo case into the database, idempotently and all or nothing.
+
+The demo owns what it writes: its events' actors and citations, its coalition's members,
+its campaigns' organisers and targets and its resolutions' co-filers are brought to
+exactly what the specs say, and rows an older demo wrote that the specs dropped are
+removed (see ``retired``). A second run with unchanged specs changes nothing.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from controversies import services
+from controversies.canonical import canonicalize_url
 from controversies.models import (
     Campaign,
     Coalition,
@@ -29,11 +36,17 @@ from controversies.models import (
 
 from .actors import ORGANIZATIONS, PRODUCTS, TOPICS
 from .advocacy import CAMPAIGNS, COALITION
+from .retired import (
+    RETIRED_EVENTS,
+    RETIRED_ORGANIZATIONS,
+    RETIRED_RESOLUTIONS,
+    RETIRED_SOURCE_URLS,
+)
 from .shareholders import MEETINGS, RESOLUTIONS
 from .sources import SOURCES
 from .specs import CampaignSpec, CoalitionSpec, EventRef, EventSpec, ResolutionSpec
 from .timeline import CONTROVERSIES, EVENTS
-from .upsert import LoadReport, add_missing, upsert
+from .upsert import LoadReport, add_missing, set_exactly, upsert
 
 
 class _Loaded:
@@ -64,6 +77,7 @@ def load_demo() -> LoadReport:
     """Load the Amazon Rekognition case and its neighbouring threads."""
     report = LoadReport()
     loaded = _Loaded()
+    _remove_retired_events(report)
     _load_actors(loaded, report)
     _load_sources(loaded, report)
     _load_controversies(loaded, report)
@@ -87,7 +101,51 @@ def load_demo() -> LoadReport:
         )
     for spec in RESOLUTIONS:
         _load_resolution(spec, loaded, report)
+    _remove_retired_rows(report)
     return report
+
+
+def _remove_retired_events(report: LoadReport) -> None:
+    """Delete the events and resolutions an older demo wrote that the specs dropped,
+    before anything else, so the controversies' last-event dates are computed without
+    them."""
+    for occurred_on, title in RETIRED_EVENTS:
+        for event in Event.objects.filter(occurred_on=occurred_on, title=title):
+            event.delete()
+            report.note(Event, removed=True)
+    for slug in RETIRED_RESOLUTIONS:
+        for resolution in ShareholderResolution.objects.filter(slug=slug):
+            resolution.delete()
+            report.note(ShareholderResolution, removed=True)
+
+
+def _remove_retired_rows(report: LoadReport) -> None:
+    """Delete the organisations and sources an older demo wrote, once the demo no longer
+    uses them, unless something else (a curator's record) still refers to them."""
+    for organization in Organization.objects.filter(slug__in=RETIRED_ORGANIZATIONS):
+        if _unreferenced(organization):
+            organization.delete()
+            report.note(Organization, removed=True)
+    for url in RETIRED_SOURCE_URLS:
+        source = Source.objects.filter(canonical_url=canonicalize_url(url)).first()
+        if source is not None and _unreferenced(source):
+            source.delete()
+            report.note(Source, removed=True)
+
+
+def _unreferenced(obj: models.Model) -> bool:
+    """True when no row of another table points at ``obj``. History rows and the
+    archive's copies of a source belong to the row itself and do not count."""
+    for relation in obj._meta.related_objects:
+        model = relation.related_model
+        if model._meta.app_label == "archive" or model.__name__.startswith("Historical"):
+            continue
+        if relation.many_to_many:
+            if getattr(obj, relation.get_accessor_name()).exists():
+                return False
+        elif model._default_manager.filter(**{relation.field.name: obj}).exists():
+            return False
+    return True
 
 
 def _load_actors(loaded: _Loaded, report: LoadReport) -> None:
@@ -134,15 +192,17 @@ def _load_actors(loaded: _Loaded, report: LoadReport) -> None:
 
 def _load_sources(loaded: _Loaded, report: LoadReport) -> None:
     for spec in SOURCES:
-        source, created = services.source_get_or_create(
-            url=spec.url,
-            title=spec.title,
-            publisher=spec.publisher,
-            published_on=spec.published_on,
-            excerpt=spec.excerpt,
-            language="en",
-        )
+        values = {
+            "title": spec.title,
+            "publisher": spec.publisher,
+            "published_on": spec.published_on,
+            "excerpt": spec.excerpt,
+        }
+        source, created = services.source_get_or_create(url=spec.url, language="en", **values)
         report.note(Source, created=created)
+        if not created:
+            # The demo's own wording wins over what an older demo wrote.
+            source = upsert(Source, report, lookup={"pk": source.pk}, values=values)
         loaded.sources[spec.key] = source
 
 
@@ -194,17 +254,36 @@ def _load_event(spec: EventSpec, loaded: _Loaded, report: LoadReport) -> Event:
             },
         )
         add_missing(event.controversies, controversies)
+        wanted = {(organization.pk, role) for organization, role in actors}
+        for actor in event.event_actors.all():
+            if (actor.organization_id, actor.role) not in wanted:
+                actor.delete()
+                report.note(EventActor, removed=True)
         for organization, role in actors:
             _, created = EventActor.objects.get_or_create(
                 event=event, organization=organization, role=role
             )
             report.note(EventActor, created=created)
-    for cite in spec.sources:
-        source = loaded.sources[cite.source]
-        is_new = not event.citations.filter(source=source).exists()
-        services.source_attach(event=event, source=source, locator=cite.locator)
-        report.note(EventSource, created=is_new)
+    _cite_exactly(event, spec, loaded, report)
     return event
+
+
+def _cite_exactly(event: Event, spec: EventSpec, loaded: _Loaded, report: LoadReport) -> None:
+    """The event cites the spec's sources, numbered in the spec's order, and no other."""
+    wanted = [loaded.sources[cite.source] for cite in spec.sources]
+    for citation in event.citations.exclude(source__in=wanted):
+        citation.delete()
+        report.note(EventSource, removed=True)
+    for position, (cite, source) in enumerate(zip(spec.sources, wanted, strict=True), 1):
+        if not event.citations.filter(source=source).exists():
+            services.source_attach(event=event, source=source, locator=cite.locator)
+            report.note(EventSource, created=True)
+        upsert(
+            EventSource,
+            report,
+            lookup={"event_id": event.pk, "source_id": source.pk},
+            values={"position": position, "locator": cite.locator},
+        )
 
 
 def _load_coalition(spec: CoalitionSpec, loaded: _Loaded, report: LoadReport) -> None:
@@ -214,6 +293,10 @@ def _load_coalition(spec: CoalitionSpec, loaded: _Loaded, report: LoadReport) ->
         lookup={"slug": spec.slug},
         values={"name": spec.name, "description": spec.description, "formed_on": spec.formed_on},
     )
+    members = [loaded.orgs[member.organization] for member in spec.members]
+    for membership in coalition.memberships.exclude(organization__in=members):
+        membership.delete()
+        report.note(CoalitionMembership, removed=True)
     for member in spec.members:
         upsert(
             CoalitionMembership,
@@ -228,7 +311,7 @@ def _load_coalition(spec: CoalitionSpec, loaded: _Loaded, report: LoadReport) ->
                 "source_id": loaded.source_id(member.source),
             },
         )
-    add_missing(coalition.actions, [loaded.event(ref) for ref in spec.actions])
+    set_exactly(coalition.actions, [loaded.event(ref) for ref in spec.actions], report)
     loaded.coalitions[spec.slug] = coalition
 
 
@@ -247,8 +330,8 @@ def _load_campaign(spec: CampaignSpec, loaded: _Loaded, report: LoadReport) -> N
             "source_id": loaded.source_id(spec.source),
         },
     )
-    add_missing(campaign.organisers, [loaded.orgs[s] for s in spec.organisers])
-    add_missing(campaign.targets, [loaded.orgs[s] for s in spec.targets])
+    set_exactly(campaign.organisers, [loaded.orgs[s] for s in spec.organisers], report)
+    set_exactly(campaign.targets, [loaded.orgs[s] for s in spec.targets], report)
     add_missing(campaign.controversies, [loaded.controversies[s] for s in spec.controversies])
     for demand_spec in spec.demands:
         demand = upsert(
@@ -287,7 +370,7 @@ def _load_resolution(spec: ResolutionSpec, loaded: _Loaded, report: LoadReport) 
             "filed_on": spec.filed_on,
         },
     )
-    add_missing(resolution.co_filers, [loaded.orgs[s] for s in spec.co_filers])
+    set_exactly(resolution.co_filers, [loaded.orgs[s] for s in spec.co_filers], report)
     add_missing(resolution.topics, [loaded.topics[s] for s in spec.topics])
     for adviser, recommendation, *source in spec.advisers:
         upsert(

@@ -1,7 +1,12 @@
-"""Amazon's 2019 and 2021 annual meetings and the Rekognition proposals on their ballots.
+"""Amazon's 2019, 2020 and 2021 annual meetings and the proposals about Rekognition and
+its customers on their ballots.
 
-Vote results are stored as reported percentages only: the case file has no share counts,
-so the raw-count fields stay empty rather than being reconstructed from percentages.
+Only figures a cited document states are stored. The 2019 results are the percentages
+Reuters reported from Amazon's filing; the Form 8-K itself was not consulted, so the
+raw-count fields stay empty rather than being rebuilt from percentages. The 2020 and
+2021 results were not checked, so those proposals stay "on the ballot" with no vote, and
+their board recommendation is "not recorded" because the proxy statement's wording on
+them was not seen.
 """
 
 from __future__ import annotations
@@ -10,14 +15,26 @@ import datetime as dt
 
 from .advocacy import SHAREHOLDER_CAMPAIGN
 from .specs import MeetingSpec, ResolutionSpec, VoteSpec
-from .timeline import CO_FILERS_2019, REKOGNITION
+from .timeline import CO_FILERS_2019, CO_FILERS_2020, CO_FILERS_2021, REKOGNITION
 
 D = dt.date
 FACE_TOPICS = ("facial-recognition", "surveillance", "civil-rights", "privacy")
+# The basis Reuters gives for the 2019 percentages, and what was not checked.
+REPORTED_2019_BASIS = (
+    "Of votes for, against and abstaining; broker non-votes excluded. As Reuters reported "
+    "Amazon's filing; the Form 8-K itself was not consulted, so no raw counts are stored."
+)
+ADVISERS_SOURCE = "irishtimes-ft-2019-05"
+CUSTOMER_DUE_DILIGENCE_ASK = (
+    "Commission an independent third-party report on how Amazon checks whether its "
+    "customers' use of its surveillance and computer vision products or cloud services "
+    "contributes to human rights violations."
+)
 
 MEETINGS: tuple[MeetingSpec, ...] = (
     MeetingSpec("amazon-2019", "amazon", D(2019, 5, 22), location="Seattle, Washington"),
-    MeetingSpec("amazon-2021", "amazon", D(2021, 5, 26)),
+    MeetingSpec("amazon-2020", "amazon", D(2020, 5, 27), location="Virtual meeting"),
+    MeetingSpec("amazon-2021", "amazon", D(2021, 5, 26), location="Virtual meeting"),
 )
 
 RESOLUTIONS: tuple[ResolutionSpec, ...] = (
@@ -41,13 +58,10 @@ RESOLUTIONS: tuple[ResolutionSpec, ...] = (
         campaign=SHAREHOLDER_CAMPAIGN,
         filed_on=D(2019, 1, 17),
         topics=(*FACE_TOPICS, "policing"),
-        advisers=(("iss", "against"), ("glass-lewis", "against")),
+        advisers=(("iss", "against", ADVISERS_SOURCE), ("glass-lewis", "against", ADVISERS_SOURCE)),
         vote=VoteSpec(
             reported_support_pct="2.4",
-            reported_basis=(
-                "About 2.4% of votes cast; abstentions counted against, broker non-votes "
-                "excluded (Form 8-K of 24 May 2019, per Reuters; some reports say 2.5%)."
-            ),
+            reported_basis=REPORTED_2019_BASIS,
             passed=False,
             source="businesstimes-2019-05-25",
         ),
@@ -69,31 +83,39 @@ RESOLUTIONS: tuple[ResolutionSpec, ...] = (
         organiser="open-mic",
         campaign=SHAREHOLDER_CAMPAIGN,
         topics=FACE_TOPICS,
-        advisers=(("iss", "for"), ("glass-lewis", "for")),
+        advisers=(("iss", "for", ADVISERS_SOURCE), ("glass-lewis", "for", ADVISERS_SOURCE)),
         vote=VoteSpec(
             reported_support_pct="27.5",
-            reported_basis=(
-                "About 27.5% of votes cast; abstentions counted against, broker non-votes "
-                "excluded (Form 8-K of 24 May 2019, per Reuters). Open MIC: about 37% of "
-                "shares not held by insiders."
-            ),
+            reported_basis=REPORTED_2019_BASIS,
             passed=False,
             source="businesstimes-2019-05-25",
         ),
     ),
     ResolutionSpec(
-        slug="amazon-2021-rekognition-government-use-audit",
-        meeting="amazon-2021",
-        # The case file does not give the 2021 ballot item number; a curator fills it in.
-        item_number="",
-        title="Independent audit of government use of Rekognition",
-        ask=(
-            "Commission an independent, third-party audit of the risks that arise when "
-            "government agencies use Rekognition."
-        ),
-        status="voted",
-        board_recommendation="against",
+        slug="amazon-2020-item-6-customer-due-diligence",
+        meeting="amazon-2020",
+        item_number="6",
+        title="Report on customer due diligence",
+        ask=CUSTOMER_DUE_DILIGENCE_ASK,
+        status="on_ballot",
+        board_recommendation="unknown",
         controversy=REKOGNITION,
+        lead_filer="sisters-of-st-joseph-of-brentwood",
+        co_filers=CO_FILERS_2020,
+        filed_on=D(2019, 12, 4),  # received by Amazon that day, per its SEC request
+        topics=FACE_TOPICS,
+    ),
+    ResolutionSpec(
+        slug="amazon-2021-item-4-customer-due-diligence",
+        meeting="amazon-2021",
+        item_number="4",
+        title="Report on customer due diligence",
+        ask=CUSTOMER_DUE_DILIGENCE_ASK,
+        status="on_ballot",
+        board_recommendation="unknown",
+        controversy=REKOGNITION,
+        lead_filer="sisters-of-st-joseph-of-brentwood",
+        co_filers=CO_FILERS_2021,
         topics=FACE_TOPICS,
     ),
 )

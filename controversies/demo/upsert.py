@@ -22,29 +22,38 @@ CHANGE_REASON = "load_demo"
 
 @dataclass
 class LoadReport:
-    """What a load created and changed, per model, for the command's summary."""
+    """What a load created, changed and removed, per model, for the command's summary."""
 
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
 
     def note(
-        self, model: type[models.Model], *, created: bool = False, updated: bool = False
+        self,
+        model: type[models.Model],
+        *,
+        created: bool = False,
+        updated: bool = False,
+        removed: bool = False,
     ) -> None:
         name = model._meta.verbose_name_plural
         if created:
             self.created[name] += 1
         if updated:
             self.updated[name] += 1
+        if removed:
+            self.removed[name] += 1
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.removed)
 
     def lines(self) -> list[str]:
         if not self.changed_anything:
             return ["Nothing to do: the demo data is already loaded and up to date."]
         lines = []
-        for label, counter in (("Created", self.created), ("Updated", self.updated)):
+        counters = (("Created", self.created), ("Updated", self.updated), ("Removed", self.removed))
+        for label, counter in counters:
             if counter:
                 parts = ", ".join(f"{n} {name}" for name, n in sorted(counter.items()))
                 lines.append(f"{label}: {parts}.")
@@ -104,3 +113,18 @@ def add_missing(manager: Any, objects: Iterable[models.Model]) -> int:
     if missing:
         manager.add(*missing)
     return len(missing)
+
+
+def set_exactly(manager: Any, objects: Iterable[models.Model], report: LoadReport) -> None:
+    """Make a many-to-many hold exactly ``objects``: add the missing, remove the extra.
+
+    Like ``add_missing``, it touches the relation only when it differs, so a rerun
+    writes no history.
+    """
+    objects = list(objects)
+    wanted = {obj.pk for obj in objects}
+    extra = [pk for pk in manager.values_list("pk", flat=True) if pk not in wanted]
+    if extra:
+        manager.remove(*extra)
+        report.note(manager.through, removed=True)
+    add_missing(manager, objects)

@@ -24,6 +24,8 @@ class Recommendation(models.TextChoices):
     AGAINST = "against", "Against"
     ABSTAIN = "abstain", "Abstain"
     NONE = "none", "No recommendation"
+    # The record does not say (a recommendation no document found): not a claim of none.
+    NOT_RECORDED = "unknown", "Not recorded"
 
 
 class ShareholderMeeting(models.Model):

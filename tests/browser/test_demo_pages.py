@@ -60,7 +60,7 @@ def test_from_the_home_page_a_reader_reaches_the_case_and_its_2019_vote(
     expect(page).to_have_url(re.compile(r"/controversies/amazon-rekognition/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rekognition")
     expect(page.locator("table")).to_contain_text("22 May 2019")
-    expect(page.locator("li.event")).to_have_count(16)
+    expect(page.locator("li.event")).to_have_count(18)
 
 
 def test_a_companys_page_brings_in_its_shareholder_record(

@@ -113,7 +113,7 @@ def test_it_finds_the_demo_case_and_its_2019_vote(page: Page, live_server):
     expect(page).to_have_url(f"{live_server.url}/controversies/amazon-rekognition/")
     page.goto(f"{live_server.url}/search/?q=Amazon")
     page.locator("#group-organizations + ol a", has_text="Amazon").first.click()
-    page.get_by_role("link", name=re.compile(r"Item 6:")).click()
+    page.get_by_role("link", name=re.compile(r"Item 6: Ban")).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("22 May 2019")
     expect(page.locator("main")).to_contain_text("Against")  # the board's recommendation

@@ -21,9 +21,12 @@ from controversies.models import (
     Controversy,
     DemandStatus,
     Event,
+    EventActor,
     Organization,
     ShareholderResolution,
+    Source,
 )
+from controversies.source_audit import audit_findings
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -44,24 +47,31 @@ def case_events():
     return Event.objects.filter(controversies__slug=CASE_SLUG)
 
 
-def resolution(item: str) -> ShareholderResolution:
+def resolution(item: str, held_on: dt.date = D(2019, 5, 22)) -> ShareholderResolution:
     return ShareholderResolution.objects.get(
-        meeting__company__slug="amazon", meeting__held_on=D(2019, 5, 22), item_number=item
+        meeting__company__slug="amazon", meeting__held_on=held_on, item_number=item
     )
 
 
-# (date, precision, kind, words in the title): every row of the case file's timeline.
+def roles(event: Event) -> set[tuple[str, str]]:
+    return set(event.event_actors.values_list("organization__slug", "role"))
+
+
+# (date, precision, kind, words in the title): the case's timeline, each event once.
 CASE_TIMELINE = [
     (D(2018, 5, 22), "day", "report", "marketing Rekognition to police"),
+    (D(2018, 5, 22), "day", "open_letter", "About 40 groups"),
     (D(2018, 6, 1), "month", "open_letter", "Amazon employees"),
+    (D(2018, 6, 18), "day", "open_letter", "nearly 70 groups"),
     (D(2018, 7, 26), "day", "research", "28 members of Congress"),
+    (D(2018, 10, 16), "day", "open_letter", "over 450 signatures"),
     (D(2019, 1, 15), "day", "open_letter", "85+ groups"),
     (D(2019, 1, 17), "day", "resolution_filed", "halt Rekognition sales"),
-    (D(2019, 1, 17), "day", "no_comment", "declines to comment"),
     (D(2019, 3, 28), "day", "regulator", "SEC staff"),
     (D(2019, 4, 3), "day", "regulator", "reconsider"),
+    (D(2019, 4, 11), "day", "company_response", "proxy statement"),
     (D(2019, 5, 22), "day", "shareholder_vote", "reject both"),
-    (D(2019, 5, 24), "day", "shareholder_vote", "Form 8-K"),
+    (D(2020, 5, 27), "day", "shareholder_vote", "2020 annual meeting"),
     (D(2020, 6, 8), "day", "policy_change", "IBM"),
     (D(2020, 6, 10), "day", "policy_change", "one-year moratorium"),
     (D(2020, 6, 11), "day", "policy_change", "Microsoft"),
@@ -77,6 +87,24 @@ def test_it_dates_each_event_of_the_case_at_its_precision(demo):
         assert words in event.title, event
         shown = "June 2018" if precision == "month" else f"{occurred_on.day} {occurred_on:%B %Y}"
         assert event.display_date == shown
+    assert case_events().count() == len(CASE_TIMELINE), "no event twice, none left over"
+
+
+def test_it_has_no_unsourced_fact_and_no_source_that_is_not_a_document(demo):
+    assert audit_findings() == []
+
+
+def test_it_cites_the_documents_themselves_where_they_were_found(demo):
+    urls = set(Source.objects.values_list("canonical_url", flat=True))
+    # The ACLU's own posts, Amazon's own announcement, the proponents' SEC filings.
+    assert any("aclu.org/press-releases/pressure-mounts" in url for url in urls)
+    assert any("aboutamazon.com" in url and "moratorium" in url for url in urls)
+    assert any("j514203px14a6g.htm" in url for url in urls)
+    assert any("d54211px14a6g.htm" in url for url in urls)
+    # No home page, no EDGAR browse page, no case of "Amazon declined to comment".
+    assert not any(url.rstrip("/") == "https://techcrunch.com" for url in urls)
+    assert not any("browse-edgar" in url for url in urls)
+    assert not Event.objects.filter(kind="no_comment").exists()
 
 
 def test_it_gives_the_case_at_least_15_events_each_with_a_source_and_an_actor(demo):
@@ -89,11 +117,11 @@ def test_it_gives_the_case_at_least_15_events_each_with_a_source_and_an_actor(de
 
 
 def test_it_numbers_an_events_sources_in_order(demo):
-    filing = case_events().get(occurred_on=D(2019, 5, 24))
-    citations = list(filing.citations.select_related("source"))
-    assert [c.position for c in citations] == [1, 2, 3]
+    vote = case_events().get(occurred_on=D(2019, 5, 22), kind="shareholder_vote")
+    citations = list(vote.citations.select_related("source"))
+    assert [c.position for c in citations] == [1, 2, 3, 4]
     assert "businesstimes.com.sg" in citations[0].source.canonical_url
-    assert citations[1].locator.startswith("Form 8-K filed 24 May 2019")
+    assert "irishtimes.com" in citations[1].source.canonical_url
 
 
 def test_it_stores_the_2019_results_as_reported_percentages_without_invented_counts(demo):
@@ -104,8 +132,10 @@ def test_it_stores_the_2019_results_as_reported_percentages_without_invented_cou
         assert vote.passed is False
         assert vote.votes_for is None and vote.votes_against is None
         assert vote.abstentions is None and vote.broker_non_votes is None
-        assert "broker non-votes" in vote.reported_basis
+        assert "broker non-votes excluded" in vote.reported_basis
+        assert "8-K itself was not consulted" in vote.reported_basis
         assert vote.headline_support == vote.reported_support_pct
+        assert "businesstimes.com.sg" in vote.source.canonical_url
     assert "ban" in resolution("6").title.lower()
     assert "study" in resolution("7").title.lower()
 
@@ -124,6 +154,64 @@ def test_it_records_who_filed_and_who_organised_the_2019_proposals(demo):
     assert "John C. Harrington" in study.lead_filer.alias_list
     assert {ban.status, study.status} == {"voted"}
     assert ban.campaign.organisers.get().name == "Open MIC"
+    # The Tri-State Coalition is the proponents' contact address, not a proponent.
+    tri_state = Organization.objects.get(slug="tri-state-coalition-for-responsible-investment")
+    assert not tri_state.resolutions_led.exists() and not tri_state.resolutions_cofiled.exists()
+    assert not tri_state.event_roles.exists()
+    assert "Not itself a proponent" in tri_state.description
+
+
+def test_it_records_the_2020_and_2021_meetings_without_claiming_their_results(demo):
+    meetings = ShareholderResolution.objects.filter(meeting__company__slug="amazon")
+    assert sorted({r.meeting.held_on for r in meetings}) == [
+        D(2019, 5, 22),
+        D(2020, 5, 27),
+        D(2021, 5, 26),
+    ]
+    due_diligence_2020 = resolution("6", D(2020, 5, 27))
+    due_diligence_2021 = resolution("4", D(2021, 5, 26))
+    for proposal in (due_diligence_2020, due_diligence_2021):
+        assert "customer due diligence" in proposal.title.lower()
+        assert proposal.lead_filer.slug == "sisters-of-st-joseph-of-brentwood"
+        assert proposal.status == "on_ballot"
+        assert not hasattr(proposal, "vote") or proposal.vote is None
+    assert due_diligence_2020.co_filers.count() == due_diligence_2021.co_filers.count() == 8
+    assert "Unitarian Universalist Association" in set(
+        due_diligence_2020.co_filers.values_list("name", flat=True)
+    )
+    assert "Robeco Institutional Asset Management B.V." in set(
+        due_diligence_2021.co_filers.values_list("name", flat=True)
+    )
+    # No resolution says it was voted on without a result to show.
+    assert not ShareholderResolution.objects.filter(status="voted", vote__isnull=True).exists()
+
+
+def test_it_keeps_the_aclu_affiliates_that_acted_apart(demo):
+    assert not Organization.objects.filter(slug="aclu-of-california").exists()
+    disclosure = case_events().get(occurred_on=D(2018, 5, 22), kind="report")
+    test = case_events().get(occurred_on=D(2018, 7, 26))
+    for event in (disclosure, test):
+        assert ("aclu-of-northern-california", "author") in roles(event)
+    delivery = case_events().get(occurred_on=D(2018, 6, 18))
+    assert ("aclu-of-washington", "organiser") in roles(delivery)
+    vote = case_events().get(occurred_on=D(2019, 5, 22), kind="shareholder_vote")
+    assert ("aclu-of-washington", "actor") in roles(vote)
+    letters = case_events().get(occurred_on=D(2019, 1, 15))
+    assert roles(letters) == {
+        ("aclu", "organiser"),
+        ("amazon", "target"),
+        ("microsoft", "target"),
+        ("google", "target"),
+    }
+
+
+def test_it_dates_the_employees_signature_counts_when_they_were_reported(demo):
+    june = case_events().get(occurred_on=D(2018, 6, 1))
+    october = case_events().get(occurred_on=D(2018, 10, 16))
+    assert "more than 100" in june.summary and "450" not in june.summary
+    assert "more than 450" in october.summary
+    employees = Organization.objects.get(slug="amazon-employees")
+    assert "by October 2018" in employees.description
 
 
 def test_it_records_the_board_and_proxy_adviser_recommendations(demo):
@@ -135,26 +223,26 @@ def test_it_records_the_board_and_proxy_adviser_recommendations(demo):
 
     assert advice(ban) == {"iss": "against", "glass-lewis": "against"}
     assert advice(study) == {"iss": "for", "glass-lewis": "for"}
+    for res in (ban, study):
+        for recommendation in res.adviser_recommendations.select_related("source"):
+            assert "irishtimes.com" in recommendation.source.canonical_url
 
 
 def test_it_lists_the_coalitions_named_members_and_its_letters(demo):
     coalition = Coalition.objects.get()
     members = {m.organization.slug: m for m in coalition.memberships.select_related("organization")}
-    assert set(members) >= {
-        "aclu",
-        "aclu-of-california",
-        "aclu-of-washington",
-        "national-lawyers-guild",
-        "freedom-of-the-press-foundation",
-        "electronic-frontier-foundation",
-        "raices",
-        "mijente",
-    }
+    # Only members a cited document names; unconfirmed signatories are not listed.
+    assert set(members) == {"aclu", "electronic-frontier-foundation", "aclu-of-washington"}
     assert members["aclu"].role == "lead"
-    assert members["mijente"].role == "member"
-    letters = coalition.actions.all()
-    assert [e.occurred_on for e in letters] == [D(2019, 1, 15)], "one letter, stored once"
-    assert set(letters[0].controversies.values_list("slug", flat=True)) == {
+    assert all(m.source_id for m in members.values())
+    for slug in ("national-lawyers-guild", "freedom-of-the-press-foundation", "mijente"):
+        assert not Organization.objects.filter(slug=slug).exists()
+    letters = list(coalition.actions.order_by("occurred_on"))
+    assert [e.occurred_on for e in letters] == [D(2018, 5, 22), D(2018, 6, 18), D(2019, 1, 15)]
+    assert "About 40" in letters[0].title and "approximate" in letters[0].summary
+    assert "nearly 70" in letters[1].title
+    assert all(e.citations.exists() for e in letters)
+    assert set(letters[2].controversies.values_list("slug", flat=True)) == {
         CASE_SLUG,
         "microsoft-face-recognition-police",
         "google-face-recognition-government",
@@ -231,6 +319,49 @@ def test_it_changes_nothing_on_a_second_run(demo):
     assert _row_counts() == counts
     assert dict(Organization.objects.values_list("slug", "updated_at")) == stamps
     assert "Nothing to do" in output
+
+
+def test_it_removes_what_an_older_demo_wrote_and_the_specs_dropped(demo):
+    """A database loaded with an older demo: its dropped event, organisation and source go,
+    and an event the demo still has loses the actor and the citation it no longer cites."""
+    from controversies import services
+
+    aclu_ca = Organization.objects.create(
+        slug="aclu-of-california", name="ACLU of California", kind="advocacy_group"
+    )
+    home_page, _ = services.source_get_or_create(url="https://techcrunch.com/")
+    services.event_create(
+        controversy=Controversy.objects.get(slug=CASE_SLUG),
+        occurred_on=D(2019, 1, 17),
+        title="Amazon declines to comment on the shareholder proposal",
+        kind="no_comment",
+        actors=[(Organization.objects.get(slug="amazon"), "respondent")],
+        sources=[home_page],
+    )
+    test = case_events().get(occurred_on=D(2018, 7, 26))
+    services.event_actors_add(event=test, actors=[(aclu_ca, "author")])
+    services.source_attach(event=test, source=home_page)
+    # An organisation the old demo wrote that a curator has since used elsewhere stays.
+    mijente = Organization.objects.create(slug="mijente", name="Mijente", kind="advocacy_group")
+    services.event_create(
+        controversy=Controversy.objects.get(slug=CASE_SLUG),
+        occurred_on=D(2022, 1, 1),
+        title="A curator's own event",
+        actors=[(mijente, "actor")],
+        sources=[Source.objects.get(canonical_url__contains="pressure-mounts")],
+    )
+
+    output = run_load_demo()
+
+    assert "Removed:" in output
+    assert not Event.objects.filter(kind="no_comment").exists()
+    assert not Organization.objects.filter(slug="aclu-of-california").exists()
+    assert not Source.objects.filter(canonical_url__startswith="https://techcrunch.com").exists()
+    assert ("aclu-of-california", "author") not in roles(test)
+    assert [c.position for c in test.citations.all()] == [1]
+    assert Organization.objects.filter(slug="mijente").exists()
+    assert EventActor.objects.filter(organization__slug="mijente").exists()
+    assert "Nothing to do" in run_load_demo()
 
 
 def test_it_puts_back_a_changed_field_with_one_history_record(demo):

@@ -518,12 +518,11 @@ def test_the_resolution_export_ends_with_the_vote_source(client):
 # --- The demo ------------------------------------------------------------------------------
 
 
-def test_the_demo_cites_a_source_for_each_vote_step_membership_and_campaign():
-    """The demo's proxy adviser recommendations wait for a source naming them (see the
-    case file); every other fact and every event of the demo cites one."""
+def test_the_demo_cites_a_document_for_every_fact():
+    """Every fact and every event of the demo cites a source, and every source is a
+    document: the audit has nothing to say about it."""
     from controversies.demo.loader import load_demo
 
     load_demo()
 
-    left = {(x.kind, x.reason) for x in audit_findings() if x.kind != SUSPECT_SOURCE}
-    assert left <= {(UNSOURCED, "the proxy adviser's recommendation has no source")}
+    assert audit_findings() == []

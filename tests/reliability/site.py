@@ -97,6 +97,8 @@ FILLERS: dict[str, Callable[[], list[dict]]] = {
     "api:resolution_detail": _slugs(ShareholderResolution),
     "api:event_detail": _pks(Event, "event_id"),
     "api:source_detail": _pks(Source, "source_id"),
+    "archive:archived_copy": _pks(Source, "source_id"),
+    "archive:archived_text": _pks(Source, "source_id"),
 }
 FORMATS = ("csv", "json")
 

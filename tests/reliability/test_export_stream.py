@@ -91,14 +91,17 @@ def raw_get(base: str, path: str) -> RawAnswer:
 
 def _timeline(events: int, *, summary: str = "One dated thing.") -> str:
     controversy = factories.ControversyFactory(slug="long-story", title="A long story")
-    Event.objects.bulk_create(
+    created = Event.objects.bulk_create(
         Event(
-            controversy=controversy,
             occurred_on=dt.date(2000, 1, 1) + dt.timedelta(days=n),
             title=f"Event number {n}",
             summary=summary,
         )
         for n in range(events)
+    )
+    Event.controversies.through.objects.bulk_create(
+        Event.controversies.through(event_id=event.pk, controversy_id=controversy.pk)
+        for event in created
     )
     return "/exports/controversies/long-story/timeline"
 
