@@ -40,6 +40,7 @@ from controversies.models import (
     ProxyAdviserRecommendation,
     ShareholderResolution,
 )
+from controversies.models.controversy import home_controversy
 from controversies.scorecard import (
     ANSWER_STATUSES,
     RESPONSE_KINDS,
@@ -187,7 +188,7 @@ def _involvement(org: Organization) -> Involvement:
     """
     key = f"org-involvement:{facets.generation()}:{org.pk}"
     acted_rows = Controversy.objects.all()
-    policy_rows = Event.objects.with_controversies()
+    policy_rows = Event.objects.annotate(**home_controversy())
     cached = cache.get(key)
     if cached is not None:
         (asked, answered, days), declined, policy_change_count, acted_in, policy_changes = cached
@@ -235,12 +236,6 @@ def _involvement(org: Organization) -> Involvement:
     return involvement
 
 
-# Each listed event's controversies, for its links (templates/controversies/_event_on.html).
-_EVENT_CONTROVERSIES = Prefetch(
-    "event__controversies", queryset=Controversy.objects.only("id", "slug", "title").order_by("id")
-)
-
-
 def _in_order(queryset: QuerySet, pks: list[int]) -> list:
     """The rows with these primary keys, in the order given (no query for none)."""
     rows = queryset.in_bulk(pks) if pks else {}
@@ -270,7 +265,7 @@ def organization_page(slug: str) -> OrganizationPage:
     events = list(
         EventActor.objects.filter(organization=org)
         .select_related("event")
-        .prefetch_related(_EVENT_CONTROVERSIES)
+        .annotate(**home_controversy("event_id"))
         .order_by("-event__occurred_on", "-event_id")[:EVENT_CAP]
     )
     products = list(org.products.order_by("name")[:LIST_CAP])
@@ -421,7 +416,7 @@ def product_page(slug: str) -> ProductPage:
     controversies = list(product.controversies.order_by("-last_event_on", "title")[:LIST_CAP])
     events = list(
         Event.objects.on(Controversy.objects.filter(products=product).values("pk"))
-        .with_controversies()
+        .annotate(**home_controversy())
         .order_by("-occurred_on", "-id")[:EVENT_CAP]
     )
     resolutions = list(
@@ -449,7 +444,7 @@ def coalition_page(slug: str) -> CoalitionPage:
         )
     )
     actions = list(
-        coalition.actions.with_controversies()
+        coalition.actions.annotate(**home_controversy())
         .prefetch_related(
             Prefetch(
                 "event_actors",

@@ -48,6 +48,7 @@ from django.utils.text import Truncator
 
 from controversies.links import slug_url
 from controversies.models import Controversy, Event, EventSource, Organization, Product, Source
+from controversies.models.controversy import home_controversy
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 200
@@ -391,7 +392,7 @@ def _postgres_groups(parsed: ParsedQuery) -> list[Group]:
     )
     events = list(
         _ranked(Event, "event", "occurred_on", query, "summary")
-        .annotate(**_home_controversy())
+        .annotate(**home_controversy())
         .only(*SHOWN["event"])
     )
     organizations = list(
@@ -443,7 +444,7 @@ def _fallback_groups(include: list[str], exclude: list[str]) -> list[Group]:
 
     newest = [F("last_event_on").desc(nulls_last=True), "-pk"]
     controversies = list(rows(Controversy, "controversy", newest))
-    events = list(rows(Event, "event", ["-occurred_on", "-pk"]).annotate(**_home_controversy()))
+    events = list(rows(Event, "event", ["-occurred_on", "-pk"]).annotate(**home_controversy()))
     query = " ".join(include)
     organizations = list(rows(Organization, "organization", [_exact_name(query).desc(), "name"]))
     products = list(
@@ -488,18 +489,6 @@ def _developer_name() -> Subquery:
     return Subquery(developer.values("name")[:1])
 
 
-def _home_controversy(event: str = "pk") -> dict[str, Subquery]:
-    """``home_title`` and ``home_slug``: the controversy a hit on an event links to, the
-    first it was filed on (Event.home), read in the same query as the hit."""
-    links = Event.controversies.through.objects.filter(event_id=OuterRef(event)).order_by(
-        "controversy_id"
-    )
-    return {
-        "home_title": Subquery(links.values("controversy__title")[:1]),
-        "home_slug": Subquery(links.values("controversy__slug")[:1]),
-    }
-
-
 def _event_anchor(slug: str | None, event_id: int) -> str:
     return f"{slug_url('controversies:controversy', slug)}#event-{event_id}" if slug else ""
 
@@ -507,7 +496,7 @@ def _event_anchor(slug: str | None, event_id: int) -> str:
 def _citing_events() -> Prefetch:
     return Prefetch(
         "citations",
-        queryset=EventSource.objects.annotate(**_home_controversy("event_id"))
+        queryset=EventSource.objects.annotate(**home_controversy("event_id"))
         .only("source_id", "event_id")
         .order_by("id"),
     )

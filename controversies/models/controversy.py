@@ -144,6 +144,21 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def home_controversy(event: str = "pk") -> dict[str, models.Expression]:
+    """Annotations for a row that is (or points at, through ``event``) an event:
+    ``home_title`` and ``home_slug`` of the controversy its links go to (Event.home) and
+    ``other_count``, how many other controversies share it. Read in the row's own query,
+    so a list costs the same number of queries whatever it holds."""
+    links = Event.controversies.through.objects.filter(event_id=models.OuterRef(event))
+    first = links.order_by("controversy_id")
+    count = links.order_by().values("event_id").annotate(n=models.Count("pk")).values("n")
+    return {
+        "home_title": models.Subquery(first.values("controversy__title")[:1]),
+        "home_slug": models.Subquery(first.values("controversy__slug")[:1]),
+        "other_count": models.Subquery(count) - 1,
+    }
+
+
 class EventQuerySet(models.QuerySet):
     def on(self, controversies: models.QuerySet | list) -> EventQuerySet:
         """Events on any of ``controversies`` (a queryset or ids), each event once.

@@ -180,17 +180,16 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_rows(client, django_asse
         f.ProxyAdviserRecommendationFactory(adviser=case.amazon, resolution=resolution)
         resolution.co_filers.add(case.aclu)
     assert Event.objects.count() > 100
-    # Cold: two more queries read the answers over every controversy, then cached; the
-    # event lists read each event's controversies (one query per list).
-    with django_assert_max_num_queries(14):
+    # Cold: two more queries read the answers over every controversy, then cached.
+    with django_assert_max_num_queries(12):
         response = client.get(_url("amazon"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "30 broken" in html
     assert '<strong class="figure">31</strong><br>policy changes' in html  # 30 + the case's
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(_url("amazon")).content.decode() == html
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         assert client.get(_url("aclu")).status_code == 200
     # The record: the 33 resolutions at its meetings, and the latest 20 of the 30 it
     # advised on (each table with its header row).
