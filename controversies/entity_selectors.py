@@ -237,8 +237,9 @@ def _involvement(org: Organization) -> Involvement:
 
 
 def _in_order(queryset: QuerySet, pks: list[int]) -> list:
-    """The rows with these primary keys, in the order given (no query for none)."""
-    rows = queryset.in_bulk(pks) if pks else {}
+    """The rows with these primary keys, in the order given. One query even for no
+    keys (no row has id 0), so the page costs the same queries whatever its data."""
+    rows = queryset.in_bulk(pks or [0])
     return [rows[pk] for pk in pks if pk in rows]
 
 
