@@ -328,7 +328,7 @@ class TableLoader:
                 manager.bulk_create([row for _, row in batch])
             return
         except DatabaseError:
-            pass
+            pass  # the batch was refused: find out which rows, one by one, below
         for number, row in batch:
             try:
                 with transaction.atomic():

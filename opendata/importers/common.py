@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from controversies import services
-from controversies.models import Controversy, Event, EventSource, Organization, Source
+from controversies.models import EventSource, Organization, Source
 
 # Real AI Incident Database report texts run past csv's default limit of 128 KiB per
 # cell; a cell longer than this is an unclosed quote swallowing the rest of the file.
@@ -354,46 +353,11 @@ def organization_by_name(name: str, *, kind: str = Organization.Kind.COMPANY) ->
     return organization
 
 
-# --- Where events meet controversies ----------------------------------------------------
-# Every place the importers attach an event to a controversy, list a controversy's
-# events, or ask which controversies cite a source goes through the three functions
-# below and the one lookup path they share (an event can be on several controversies).
-
-EVENT_CONTROVERSY = "controversies"
-
-
-def controversy_events(controversy: Controversy) -> models.QuerySet[Event]:
-    return Event.objects.filter(**{EVENT_CONTROVERSY: controversy})
-
-
 def controversies_citing(sources: Iterable[Source]) -> Counter[int]:
     """For each controversy whose events cite any of ``sources``: how many of them."""
     pairs = (
         EventSource.objects.filter(source__in=list(sources))
-        .values_list(f"event__{EVENT_CONTROVERSY}", "source")
+        .values_list("event__controversies", "source")
         .distinct()
     )
     return Counter(controversy_id for controversy_id, _ in pairs)
-
-
-def event_add(
-    *,
-    controversy: Controversy,
-    occurred_on: dt.date,
-    precision: str,
-    kind: str,
-    title: str,
-    summary: str,
-    actors: list[tuple[Organization, str]],
-    sources: list[Source],
-) -> Event:
-    return services.event_create(
-        controversy=controversy,
-        occurred_on=occurred_on,
-        precision=precision,
-        kind=kind,
-        title=clip(title, Event, "title"),
-        summary=summary,
-        actors=actors,
-        sources=sources,
-    )

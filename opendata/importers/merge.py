@@ -29,8 +29,6 @@ from opendata.importers.common import (
     RowLog,
     clip,
     controversies_citing,
-    controversy_events,
-    event_add,
     unique_slug,
 )
 
@@ -199,7 +197,7 @@ def imported_event(
     """The controversy's event for this row: the one an earlier run created for it; else
     the one citing most of its sources (a curator recorded it already); else one with
     the same date and title (recorded before imports marked their events); else None."""
-    events = controversy_events(controversy)
+    events = controversy.events.all()
     created = Event.history.filter(history_type="+", history_change_reason=reason)
     found = events.filter(pk__in=created.values("id")).order_by("id").first()
     if found is None and sources:
@@ -236,12 +234,12 @@ def event_upsert(
         controversy, reason=reason, title=title, occurred_on=occurred_on, sources=sources
     )
     if event is None:
-        event = event_add(
+        event = services.event_create(
             controversy=controversy,
             occurred_on=occurred_on,
             precision=precision,
             kind=kind,
-            title=title,
+            title=clip(title, Event, "title"),
             summary=summary,
             actors=actors,
             sources=sources,
