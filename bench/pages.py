@@ -81,6 +81,10 @@ def pick_pages() -> list[Page]:
         "status": "ongoing",
     }
     search = url("controversies:search")
+    organizations = url("controversies:organizations_index")
+    # A search within the index: a company suffix of the seed's (one company in eight
+    # has it), so it matches the same share of rows at every scale.
+    index_word = words.COMPANY_SUFFIXES[1]
     candidates = [
         (FLOOR, url("bench_floor", slug)),
         ("home", url("controversies:home")),
@@ -94,6 +98,15 @@ def pick_pages() -> list[Page]:
             top_company and url("controversies:organization_votes", top_company.slug),
         ),
         ("resolutions", url("controversies:resolution_list")),
+        ("organizations", organizations),
+        ("organizations_kind", organizations and f"{organizations}?kind=advocacy_group"),
+        ("organizations_by_name", organizations and f"{organizations}?sort=name"),
+        (
+            "organizations_search",
+            organizations and f"{organizations}?{urlencode({'q': index_word})}",
+        ),
+        ("products", url("controversies:products_index")),
+        ("topics", url("controversies:topics_index")),
         ("search_rare", search and f"{search}?{urlencode({'q': words.RARE_TERM})}"),
         ("search_common", search and f"{search}?{urlencode({'q': words.COMMON_TERM})}"),
         ("api_list", "/api/controversies" if _api_installed() else None),

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "opendata.context_processors.open_data",
             ],
         },
     },
@@ -222,6 +223,8 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", default=Fal
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 SITE_NAME = env_str("SITE_NAME", "AI Accountability Tracker")
+# Where readers send corrections; the About page and its "report an error" section show it.
+CORRECTIONS_EMAIL = env_str("CORRECTIONS_EMAIL", "corrections@example.org")
 # host:port pairs that the ingestion fetcher may reach even on loopback (tests, local feeds).
 INGESTION_ALLOWED_HOSTS = env_list("INGESTION_ALLOWED_HOSTS")
 # The safe HTTP client (ingestion/fetch.py): ports it may reach on public addresses,
@@ -238,6 +241,9 @@ INGESTION_PER_HOST_BURST = env_int("INGESTION_PER_HOST_BURST", 4)
 # Longest a fetch waits for its host's rate limit before giving up (a transient failure).
 INGESTION_RATE_MAX_WAIT = float(env_str("INGESTION_RATE_MAX_WAIT", "10"))
 PROJECT_URL = env_str("PROJECT_URL", "https://github.com/ai-accountability-tracker/tracker")
+# Where the dataset releases (manage.py export_dataset) are published; every page's
+# footer links it. By default the releases page of the project's repository.
+DATASET_RELEASES_URL = env_str("DATASET_RELEASES_URL", f"{PROJECT_URL.rstrip('/')}/releases")
 INGESTION_USER_AGENT = env_str(
     "INGESTION_USER_AGENT", f"AIAccountabilityTracker/0.1 (+{PROJECT_URL})"
 )

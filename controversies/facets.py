@@ -195,29 +195,39 @@ def _cached(
 # The facets over every controversy (thousands of values at scale) are read on every list
 # request, and unpickling them from the cache cost tens of milliseconds each time; so each
 # process also keeps the last copy it read, with the same values as (value, label)
-# choices for the filter form, for as long as the generation is unchanged. While the
-# cache is unreachable (generation None) the process keeps the copy it has.
-_everything: tuple[int | None, dict[str, list[FacetValue]], dict[str, list[tuple[str, str]]]] | None
+# choices for the filter form and as a value -> label mapping for the filters' lookups,
+# for as long as the generation is unchanged. While the cache is unreachable (generation
+# None) the process keeps the copy it has.
+Choices = dict[str, list[tuple[str, str]]]
+Labels = dict[str, dict[str, str]]
+_everything: tuple[int | None, dict[str, list[FacetValue]], Choices, Labels] | None
 _everything = None
 
 
-def _remembered() -> tuple[dict[str, list[FacetValue]], dict[str, list[tuple[str, str]]]]:
+def _remembered() -> tuple[dict[str, list[FacetValue]], Choices, Labels]:
     global _everything
     current = generation()
     if _everything is None or _everything[0] != current:
         found = _cached(Controversy.objects.all(), "all", current)
         choices = {facet: [(v.value, v.label) for v in values] for facet, values in found.items()}
-        _everything = (current, found, choices)
-    return _everything[1], _everything[2]
+        labels = {facet: dict(pairs) for facet, pairs in choices.items()}
+        _everything = (current, found, choices, labels)
+    return _everything[1], _everything[2], _everything[3]
 
 
 def all_facets() -> dict[str, list[FacetValue]]:
-    """Facet values over every controversy: the options the filters accept. Shared by
+    """Facet values over every controversy: the options the filters suggest. Shared by
     every caller in the process: do not modify the lists."""
     return _remembered()[0]
 
 
-def all_choices() -> dict[str, list[tuple[str, str]]]:
+def all_choices() -> Choices:
     """``all_facets()`` as (value, label) pairs, most involved first, for form fields.
     Shared like ``all_facets()``."""
     return _remembered()[1]
+
+
+def labels(facet: str) -> dict[str, str]:
+    """Value -> label of every value of ``facet`` over every controversy: slugs known to
+    exist, with their names, at no query. Shared like ``all_facets()``."""
+    return _remembered()[2][facet]

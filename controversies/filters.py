@@ -11,33 +11,45 @@ Usage::
 Parameters (all optional, all combinable; every one narrows the set):
 
 =============  ==============================================================================
-``company``    slug of a target company (``?company=amazon``)
-``product``    slug of a product (``?product=rekognition``)
-``organisation`` slug of any organisation that acted in one of the controversy's events,
+``company``    a target company (``?company=amazon``, ``?company=Amazon.com``)
+``product``    a product (``?product=rekognition``)
+``organisation`` any organisation that acted in one of the controversy's events,
                organised one of its campaigns, or belongs to a coalition that signed one of
-               its events or organised one of its campaigns (``?organisation=aclu``)
-``coalition``  slug of a coalition that signed an event or organised a campaign
-``topic``      slug of a topic
+               its events or organised one of its campaigns (``?organisation=ACLU``);
+               ``organization`` is the same parameter spelt the American way
+``coalition``  a coalition that signed an event or organised a campaign
+``topic``      a topic
 ``status``     ``ongoing`` / ``resolved`` / ``dormant``
 ``year_from``  first year with at least one event (inclusive, 1900-2100)
 ``year_to``    last year (inclusive); a reversed range is swapped
-``q``          free text in the title or summary; cut to 200 characters
+``q``          words, all of which must be found (title, summary, topics, products, names and
+               aliases of the companies and actors): the site search's rule; 200 characters
 =============  ==============================================================================
 
-Unknown slugs and malformed values never raise: the field is dropped from the filter and
-a short message is added to ``notices`` for the page to show. Slugs are checked against
-the cached facet options (``controversies.facets.all_facets``): no query when the cache is
-warm, one when it is cold. A slug is "known" when some controversy involves it that way.
+Company, product, organisation, coalition and topic take a slug, a name or an alias, in
+any case; ``controversies.filter_lookup`` states the rule (an exact slug wins; otherwise
+every record whose slug, name or alias matches is a candidate, and more than one is
+ambiguous: never guessed). A value is known when its record exists: an organisation that
+is never a target company gives an empty result for ``?company=``, not an error.
+
+Unknown, ambiguous and malformed values never raise here: the field is dropped from the
+filter, ``problems`` describes each (the feeds, exports and API refuse the request with
+them, see ``opendata.filters``) and ``notices`` words them for the page, which shows the
+candidates of an ambiguous value (``ambiguities``) as links to choose from.
+
+``organisation`` and ``organization`` are one filter: the form, ``active`` and every
+link built from it keep the spelling the request used (``organisation`` by default).
+Both spellings at once with different values is refused as a conflict.
 
 ``company``, ``product`` and ``organisation`` have thousands of values at scale, so the form
-shows them as text boxes (``EntityField``) that accept a slug or an exact name, with a
-``<datalist>`` of the most involved values as suggestions, rather than as ``<select>``s.
+shows them as text boxes (``EntityField``) with a ``<datalist>`` of the most involved values
+as suggestions, rather than as ``<select>``s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import django_filters
 from django import forms
@@ -48,8 +60,18 @@ from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from controversies import facets
-from controversies.models import Campaign, Controversy, Event
+from controversies import facets, filter_problems
+from controversies.filter_lookup import Candidate, Lookup
+from controversies.filter_problems import Problem
+from controversies.models import (
+    Campaign,
+    Coalition,
+    Controversy,
+    Event,
+    Organization,
+    Product,
+    Topic,
+)
 
 Q_MAX_LENGTH = 200
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -63,6 +85,7 @@ LABELS = {
     "company": "company",
     "product": "product",
     "organisation": "organisation",
+    "organization": "organisation",
     "coalition": "coalition",
     "topic": "topic",
     "status": "status",
@@ -117,8 +140,13 @@ class QuickSelect(forms.Select):
 
 
 class EntityField(forms.CharField):
-    """A company, product or organisation typed into a text box: its slug, or its name (in
-    any case) when no other option has that name. Cleans to the slug.
+    """A company, product, organisation, coalition or topic typed into a text box. Cleans
+    to the slug of the one record the value names.
+
+    With a ``lookup`` (``controversies.filter_lookup``) the value is a slug, name or
+    alias of any existing record; without one, a slug or name among ``choices`` (the
+    resolution table's options). ``resolved`` is the record last cleaned to (its name
+    labels the page's chip).
 
     Not a ChoiceField on purpose: Django deep-copies each form field per request, and
     copying (then rendering) thousands of choices cost seconds per page at scale. Here the
@@ -136,30 +164,44 @@ class EntityField(forms.CharField):
         *,
         choices: Sequence[tuple[str, str]] = (),
         empty_label: str = "",
+        lookup: Lookup | None = None,
         **kwargs: object,
     ) -> None:
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
         self.choices = choices  # (slug, name), most involved first
-        shown = choices[:SUGGESTIONS]
-        self.widget.suggestions = sorted(shown, key=lambda choice: choice[1].casefold())
-        self.widget.attrs["placeholder"] = empty_label
+        self.lookup = lookup
+        self.resolved: Candidate | None = None
+        if isinstance(self.widget, SuggestingInput):
+            shown = choices[:SUGGESTIONS]
+            self.widget.suggestions = sorted(shown, key=lambda choice: choice[1].casefold())
+            self.widget.attrs["placeholder"] = empty_label
 
-    def to_python(self, value: object) -> str:
-        value = super().to_python(value)
+    def clean(self, value: object) -> str:
+        # Length and NUL characters are checked (by CharField) before any lookup.
+        value = super().clean(value)
         if value in self.empty_values:
             return value
+        candidates = self._candidates(value)
+        if len(candidates) == 1:
+            self.resolved = candidates[0]
+            return self.resolved.slug
+        code = "ambiguous" if candidates else "invalid_choice"
+        raise ValidationError(
+            self.error_messages[code], code=code, params={"candidates": candidates}
+        )
+
+    def _candidates(self, value: str) -> list[Candidate]:
+        if self.lookup is not None:
+            return self.lookup.find(value)
         if any(slug == value for slug, _name in self.choices):
-            return value
-        named = [slug for slug, name in self.choices if name.casefold() == value.casefold()]
-        if len(named) == 1:
-            return named[0]
-        code = "ambiguous" if named else "invalid_choice"
-        raise ValidationError(self.error_messages[code], code=code)
+            return [Candidate(value, "")]
+        folded = value.casefold()
+        return [Candidate(slug, name) for slug, name in self.choices if name.casefold() == folded]
 
 
 class EntityFilter(django_filters.Filter):
-    """Filters by the slug that ``EntityField`` cleans a typed slug or name to."""
+    """Filters by the slug that ``EntityField`` cleans a typed slug, name or alias to."""
 
     field_class = EntityField
 
@@ -190,6 +232,58 @@ def _event_controversies(**lookups: object) -> QuerySet:
     return links.values("controversy_id")
 
 
+def _known(facet: str) -> Callable[[], dict[str, str]]:
+    return lambda: facets.labels(facet)
+
+
+# filter name -> (its facet, how its value is looked up)
+LOOKUPS = {
+    "company": ("company", Lookup(Organization, aliases=True, known=_known("company"))),
+    "product": ("product", Lookup(Product, aliases=True, known=_known("product"))),
+    "organisation": (
+        "organisation",
+        Lookup(Organization, aliases=True, known=_known("organisation")),
+    ),
+    "coalition": ("coalition", Lookup(Coalition, known=_known("coalition"))),
+    "topic": ("topic", Lookup(Topic, known=_known("topic"))),
+}
+LOOKUPS["organization"] = LOOKUPS["organisation"]
+
+SPELLINGS = ("organisation", "organization")
+
+
+def _given(data: object, name: str) -> str:
+    return str(data.get(name) or "").strip() if data is not None else ""
+
+
+def organisation_spelling(data: object) -> str:
+    """The name the request gives the organisation filter: ``organization`` when only
+    that spelling carries a value, else ``organisation``."""
+    if _given(data, "organization") and not _given(data, "organisation"):
+        return "organization"
+    return "organisation"
+
+
+class FilterForm(forms.Form):
+    """Refuses the organisation filter given twice, once in each spelling, with two
+    different values (the same value twice is simply that value)."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        given = {name: _given(self.data, name) for name in SPELLINGS}
+        if all(given.values()) and len({value.casefold() for value in given.values()}) > 1:
+            name = next(name for name in SPELLINGS if name in self.fields)
+            if name not in self.errors:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        "Give one organisation, as organisation or as organization.",
+                        code="conflict",
+                    ),
+                )
+        return cleaned
+
+
 class ControversyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_text")
     company = EntityFilter(label="Company", method="filter_company", empty_label="Any company")
@@ -197,12 +291,14 @@ class ControversyFilter(django_filters.FilterSet):
     organisation = EntityFilter(
         label="Organisation", method="filter_organisation", empty_label="Any organisation"
     )
+    # The same filter spelt the American way; each instance keeps one of the two.
+    organization = EntityFilter(
+        label="Organisation", method="filter_organisation", empty_label="Any organisation"
+    )
     coalition = EntityFilter(
         label="Coalition", method="filter_coalition", empty_label="Any coalition"
     )
-    topic = django_filters.ChoiceFilter(
-        label="Topic", field_name="topics__slug", empty_label="Any topic"
-    )
+    topic = EntityFilter(label="Topic", field_name="topics__slug", empty_label="Any topic")
     status = django_filters.ChoiceFilter(
         label="Status", choices=Controversy.Status.choices, empty_label="Any status"
     )
@@ -213,9 +309,14 @@ class ControversyFilter(django_filters.FilterSet):
         label="To year", method="filter_years", min_value=MIN_YEAR, max_value=MAX_YEAR
     )
 
+    # Whether the form is drawn (the page) or only validates (feeds, exports, API): only
+    # a drawn form needs the suggestions and the topic options.
+    shows_form = True
+
     class Meta:
         model = Controversy
         fields: list[str] = []
+        form = FilterForm
 
     def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
         self.text_was_cut = data is not None and len(data.get("q", "")) > Q_MAX_LENGTH
@@ -223,12 +324,16 @@ class ControversyFilter(django_filters.FilterSet):
             data = data.copy()
             data["q"] = data["q"][:Q_MAX_LENGTH]
         super().__init__(data, *args, **kwargs)
-        # Options come from the cached facets: validating a slug costs no query.
-        choices = facets.all_choices()
-        for name in ("company", "product", "organisation", "coalition", "topic"):
-            self.filters[name].extra["choices"] = choices[name]
-        for name in ("topic", "status"):
-            self.filters[name].extra["widget"] = QuickSelect
+        self.organisation_param = organisation_spelling(data)
+        del self.filters[SPELLINGS[1 - SPELLINGS.index(self.organisation_param)]]
+        choices = facets.all_choices() if self.shows_form else {}
+        for name, (facet, lookup) in LOOKUPS.items():
+            if name in self.filters:
+                self.filters[name].extra["lookup"] = lookup
+                self.filters[name].extra["choices"] = choices.get(facet, ())[:SUGGESTIONS]
+        topics = choices.get("topic", ())
+        self.filters["topic"].extra["widget"] = QuickSelect(choices=[("", "Any topic"), *topics])
+        self.filters["status"].extra["widget"] = QuickSelect
         self.filters["year_from"].extra["widget"] = forms.NumberInput(
             attrs={"min": MIN_YEAR, "max": MAX_YEAR, "inputmode": "numeric"}
         )
@@ -243,11 +348,15 @@ class ControversyFilter(django_filters.FilterSet):
     # --- filter methods ----------------------------------------------------------------
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
+        # The site search's rule, so this box and /search/ find the same controversies:
+        # every word, each in the title, summary, topics, products or organisations.
+        from controversies.search.matching import controversy_condition
+        from controversies.search.query import clean_query, parse_query
+
+        parsed = parse_query(clean_query(value)[0])
+        if not parsed.terms:
             return queryset
-        # Titles and summaries only: the search page covers events, sources and names.
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+        return queryset.filter(controversy_condition(parsed))
 
     def filter_company(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(pk__in=_controversies_of(Controversy.companies, value))
@@ -309,30 +418,40 @@ class ControversyFilter(django_filters.FilterSet):
         return {k: v for k, v in active.items() if v}
 
     @property
+    def problems(self) -> list[Problem]:
+        """Each parameter that did not validate and why (``controversies.filter_problems``)."""
+        return filter_problems.problems(self)
+
+    @property
+    def ambiguities(self) -> list[Problem]:
+        """The values that name several records: the page lists the candidates to choose."""
+        return [problem for problem in self.problems if problem.kind == "ambiguous"]
+
+    @property
     def notices(self) -> list[str]:
-        """One short message per ignored parameter."""
-        if not self.is_bound:
-            return []
+        """One short message per ignored parameter (an ambiguous value is shown with its
+        candidates instead, from ``ambiguities``)."""
         messages = []
-        for name, errors in self.errors.as_data().items():
-            raw = str(self.data.get(name, ""))[:60]
-            label = LABELS.get(name, name)
-            codes = {error.code for error in errors}
-            if "ambiguous" in codes:
+        for problem in self.problems:
+            label = LABELS.get(problem.param, problem.param)
+            raw = problem.value
+            if problem.kind == "ambiguous":
+                continue
+            if problem.kind == "conflict":
                 messages.append(
-                    f"Ignored the {label} “{raw}”: more than one {label} has that name. "
-                    "Type its slug instead (the last part of the address of its page)."
+                    f"Ignored the organisation “{raw}”: the address gives two different "
+                    "organisations (organisation and organization). Pick one."
                 )
-            elif isinstance(self.filters.get(name), EntityFilter):
+            elif problem.kind == "unknown":
                 messages.append(
                     f"Ignored the unknown {label} “{raw}”. Check the spelling, or pick one "
                     "from the suggestions."
                 )
-            elif name == "q":
+            elif problem.param == "q":
                 messages.append(
                     "Ignored the search text: it contains characters that cannot be searched."
                 )
-            elif name.startswith("year_"):
+            elif problem.param.startswith("year_"):
                 messages.append(
                     f"Ignored the {label} “{raw}”: give a year between {MIN_YEAR} and {MAX_YEAR}."
                 )
@@ -344,7 +463,9 @@ class ControversyFilter(django_filters.FilterSet):
 
     def label_for(self, name: str, value: str) -> str:
         """Human label of an active value ("amazon" -> "Amazon") for the chips."""
-        if name.startswith("year_") or name == "q":
-            return value
+        field = self.form.fields.get(name)
+        resolved = getattr(field, "resolved", None)
+        if resolved is not None and resolved.slug == value and resolved.name:
+            return resolved.name
         choices = dict(self.filters[name].extra.get("choices") or [])
         return str(choices.get(value, value))

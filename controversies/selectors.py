@@ -16,7 +16,10 @@ from controversies import facets
 from controversies.models import (
     Campaign,
     Coalition,
+    CoalitionMembership,
     Controversy,
+    Demand,
+    DemandStatus,
     Event,
     EventActor,
     EventSource,
@@ -100,22 +103,56 @@ def organization_reference_counts(organization: Organization) -> list[ReferenceC
 # --- Controversy page ------------------------------------------------------------------
 
 
+def _demand_count(status: str | None = None) -> Coalesce:
+    """How many of a campaign's demands there are, or how many stand at ``status`` (the
+    status of a demand is its latest dated step)."""
+    demands = Demand.objects.filter(campaign=OuterRef("pk"))
+    if status is not None:
+        latest = (
+            DemandStatus.objects.filter(demand=OuterRef("pk"))
+            .order_by("-on", "-id")
+            .values("status")[:1]
+        )
+        demands = demands.annotate(now=Subquery(latest)).filter(now=status)
+    counted = demands.order_by().values("campaign").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def controversy_campaigns(controversy: Controversy) -> QuerySet[Campaign]:
-    """Campaigns about the controversy, with the coalition that ran each (one query)."""
-    return controversy.campaigns.select_related("organising_coalition").order_by(
-        "started_on", "name"
+    """Campaigns about the controversy, with the coalition that ran each and how many of
+    their demands there are (``demands_total``), met and broken (one query)."""
+    return (
+        controversy.campaigns.select_related("organising_coalition")
+        .annotate(
+            demands_total=_demand_count(),
+            demands_met=_demand_count(DemandStatus.Status.MET),
+            demands_broken=_demand_count(DemandStatus.Status.BROKEN),
+        )
+        .order_by("started_on", "name")
     )
 
 
 def controversy_coalitions(controversy: Controversy) -> QuerySet[Coalition]:
-    """Coalitions that signed one of its events or organised one of its campaigns."""
+    """Coalitions that signed one of its events or organised one of its campaigns, with
+    the number of members recorded (``member_count``, as the coalition page counts them)."""
     # Subqueries rather than joins: no DISTINCT over every coalition-event-campaign row.
     signed = Coalition.actions.through.objects.filter(event__controversies=controversy)
     organised = Campaign.objects.filter(controversies=controversy)
-    return Coalition.objects.filter(
-        Q(pk__in=signed.values("coalition_id"))
-        | Q(pk__in=organised.values("organising_coalition_id"))
-    ).order_by("name")
+    members = (
+        CoalitionMembership.objects.filter(coalition=OuterRef("pk"))
+        .order_by()
+        .values("coalition")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Coalition.objects.filter(
+            Q(pk__in=signed.values("coalition_id"))
+            | Q(pk__in=organised.values("organising_coalition_id"))
+        )
+        .annotate(member_count=Coalesce(Subquery(members), 0))
+        .order_by("name")
+    )
 
 
 def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderResolution]:

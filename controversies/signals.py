@@ -33,6 +33,8 @@ def _feeds_facets(sender: type) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.app_label != "controversies":
         return False
+    # A proxy (Company, AdvocacyGroup: the admin's sections) writes its concrete table.
+    meta = meta.concrete_model._meta
     # Many-to-many through models are named "<model>_<field>" (controversy_companies).
     return meta.model_name.split("_")[0] in FACET_MODELS
 

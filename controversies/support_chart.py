@@ -6,9 +6,12 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-WIDTH = 640
-HEIGHT = 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 12, 28
+# Drawn at about a phone's width so the 12-unit labels are about 12 CSS pixels there; the
+# stylesheet caps how wide the picture grows on larger screens. TOP leaves a band for the
+# line that names the focused dot.
+WIDTH = 360
+HEIGHT = 220
+LEFT, RIGHT, TOP, BOTTOM = 40, 14, 30, 24
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class PlottedPoint:
     @property
     def label_on_left(self) -> bool:
         """Near the right edge the value label goes left of the dot so it stays visible."""
-        return self.x > WIDTH - RIGHT - 50
+        return self.x > WIDTH - RIGHT - 44
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,13 @@ def support_chart(points: list[SupportPoint]) -> SupportChart | None:
     seen: dict[int, int] = {}
     for point in sorted(points, key=lambda p: (p.year, p.support)):
         # Several resolutions in one year: nudge them apart so each stays clickable.
+        # Nudges go inwards, so a dot at either end stays inside the picture.
         nudge = seen.get(point.year, 0)
         seen[point.year] = nudge + 1
+        x = x_of(point.year)
+        inwards = -1 if x > LEFT + inner_w / 2 else 1
         plotted.append(
-            PlottedPoint(x=x_of(point.year) + 8 * nudge, y=y_of(point.support), point=point)
+            PlottedPoint(x=round(x + inwards * 10 * nudge, 1), y=y_of(point.support), point=point)
         )
     y_ticks = [Tick(position=y_of(v), label=f"{v}%") for v in range(0, top_value + 1, step)]
     x_ticks = [Tick(position=x_of(y), label=str(y)) for y in range(first, last + 1)]

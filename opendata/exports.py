@@ -190,7 +190,14 @@ def stream(
 ) -> StreamingHttpResponse:
     """Stream the rows. Validate the request before calling this: once the first chunk
     is out the status is 200 and an error can only cut the download short."""
-    objects = queryset.iterator(chunk_size=CHUNK_SIZE)
+    return stream_rows(queryset.iterator(chunk_size=CHUNK_SIZE), columns, fmt, filename)
+
+
+def stream_rows(
+    objects: Iterable[Any], columns: list[Column], fmt: str, filename: str
+) -> StreamingHttpResponse:
+    """``stream`` for rows that are not a queryset (produced a chunk at a time by the
+    caller). The same rule: validate the request first."""
     if fmt == "csv":
         chunks, content_type = csv_chunks(objects, columns), "text/csv; charset=utf-8"
     else:

@@ -2,47 +2,37 @@
 
 Controversies use the pages' own ``ControversyFilter`` (controversies/filters.py), so a
 query string means the same thing on the list page, in a feed, in an export and in the
-API. The pages (and feeds) drop an unknown slug or a malformed value and say so; the
-API and the exports refuse it instead, before anything is queried or sent:
-``validate_filters`` raises ``InvalidFilters`` naming every bad parameter.
+API: company, product, organisation (or organization), coalition and topic take a slug,
+a name or an alias (the rule is in ``controversies.filter_lookup``). The page drops a
+value it cannot use and says so; the feeds, exports and API refuse the request instead,
+before anything is queried or sent: ``validate_filters`` raises ``InvalidFilters``, a 400
+naming each bad parameter and its value (unknown, ambiguous with its candidates, or
+malformed). A value naming a record that exists but is involved in nothing is no error:
+it gives an empty result.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from controversies.filters import MAX_YEAR, MIN_YEAR, EntityFilter
+from controversies.filter_problems import Problem, is_reference, problems
+from controversies.filters import LOOKUPS, MAX_YEAR, MIN_YEAR, EntityFilter
 from controversies.filters import ControversyFilter as PagesControversyFilter
 from controversies.models import (
     Controversy,
     Organization,
     ShareholderResolution,
-    Topic,
 )
 
-SLUG_FILTERS = ("company", "product", "organisation", "organization", "coalition", "topic")
+__all__ = ["ControversyFilter", "InvalidFilters", "ResolutionFilter", "is_reference"]
 
 
 class ControversyFilter(PagesControversyFilter):
-    """The pages' filter, plus the American spelling ``organization`` that API clients
-    try; it means exactly ``organisation``."""
+    """The pages' filter without its form's suggestions and options: nothing draws it."""
 
-    organization = django_filters.ChoiceFilter(method="filter_organisation")
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["organization"].extra["choices"] = self.filters["organisation"].extra[
-            "choices"
-        ]
-        # Nothing renders this filter's form, so each option list needs only the value
-        # asked for (when it is a known one): building the form deep-copies every option,
-        # thousands of organisations at scale, on each request.
-        for name in SLUG_FILTERS:
-            submitted = self.data.get(name)
-            extra = self.filters[name].extra
-            extra["choices"] = [choice for choice in extra["choices"] if choice[0] == submitted]
+    shows_form = False
 
 
 FILTER_PARAMS = tuple(ControversyFilter.base_filters)
@@ -63,47 +53,28 @@ class IntegerFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-def is_reference(filter_: django_filters.Filter) -> bool:
-    """The filter's value names a record by its slug (a company, a topic ...), as opposed
-    to a fixed choice, a number, a date or free text."""
-    if isinstance(filter_, django_filters.ModelChoiceFilter | EntityFilter):
-        return True
-    # A choice filter declared without choices gets its options (slugs) per request.
-    return isinstance(filter_, django_filters.ChoiceFilter) and not filter_.extra.get("choices")
-
-
 class InvalidFilters(ValueError):
-    """Query parameters a listing refuses. ``message`` names each with its reason.
+    """Query parameters a listing refuses: always a 400. ``problems`` says for each
+    parameter what is wrong (``Problem.as_dict`` for a program), ``message`` in one
+    line of text."""
 
-    ``status_code`` is 404 when every problem is a well-formed slug of no known record
-    (as for a detail page), else 400.
-    """
+    status_code = 400
 
-    def __init__(self, problems: dict[str, str], *, unknown_records_only: bool) -> None:
-        self.problems = problems
-        self.status_code = 404 if unknown_records_only else 400
-        self.message = "Invalid filter: " + "; ".join(
-            f"{name}: {reason}" for name, reason in problems.items()
-        )
+    def __init__(self, found: list[Problem]) -> None:
+        self.problems = found
+        self.message = " ".join(problem.message for problem in found)
         super().__init__(self.message)
 
 
 def validate_filters(filterset: django_filters.FilterSet) -> django_filters.FilterSet:
-    """Check every parameter ``filterset`` knows (slugs, choices, numbers, years, dates,
+    """Check every parameter ``filterset`` knows (records, choices, numbers, years, dates,
     text) and raise ``InvalidFilters`` if one does not validate. Call it before the
     response starts: after this, filtering cannot fail on the parameters' values.
     Returns the filterset, whose ``qs`` is then safe to evaluate."""
-    if filterset.is_valid():
-        return filterset
-    problems, unknown_records_only = {}, True
-    for name, errors in filterset.errors.as_data().items():
-        value = str(filterset.data.get(name, ""))[:60]
-        reasons = " ".join(message for error in errors for message in error.messages)
-        problems[name] = f"“{value}”: {reasons}"
-        codes = {error.code for error in errors}
-        if not (is_reference(filterset.filters[name]) and codes <= {"invalid_choice"}):
-            unknown_records_only = False
-    raise InvalidFilters(problems, unknown_records_only=unknown_records_only)
+    found = problems(filterset)
+    if found:
+        raise InvalidFilters(found)
+    return filterset
 
 
 def filter_controversies(
@@ -121,14 +92,14 @@ def filter_controversies(
 class ResolutionFilter(django_filters.FilterSet):
     """Shareholder resolutions by target company, topic, status and meeting year."""
 
-    company = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", field_name="meeting__company"
-    )
-    topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics"
-    )
+    company = EntityFilter(field_name="meeting__company__slug", lookup=LOOKUPS["company"][1])
+    topic = EntityFilter(field_name="topics__slug", lookup=LOOKUPS["topic"][1])
     controversy = django_filters.ModelChoiceFilter(
         queryset=Controversy.objects.all(), to_field_name="slug", field_name="controversy"
+    )
+    # Lead filer, co-filer or organiser, as on the resolution table's proponent filter.
+    proponent = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), to_field_name="slug", method="filter_proponent"
     )
     status = django_filters.ChoiceFilter(choices=ShareholderResolution.Status.choices)
     # Both bounds on both ends: a year lookup outside the calendar (0, 99999) raises.
@@ -148,6 +119,12 @@ class ResolutionFilter(django_filters.FilterSet):
     class Meta:
         model = ShareholderResolution
         fields: list[str] = []
+
+    def filter_proponent(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
+        filed = ShareholderResolution.objects.filter(
+            Q(lead_filer=value) | Q(co_filers=value) | Q(organiser=value)
+        )
+        return queryset.filter(pk__in=filed.values("pk"))
 
 
 def filter_resolutions(

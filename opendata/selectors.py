@@ -3,9 +3,13 @@ so a page of results costs a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from controversies.models import (
+    Campaign,
+    Coalition,
     Controversy,
     Event,
     EventActor,
@@ -13,8 +17,12 @@ from controversies.models import (
     Organization,
     ShareholderResolution,
 )
+from opendata.api.filtersets import EventFilter
+from opendata.filters import validate_filters
 
 FEED_SIZE = 50
+# The case page's timeline filters, which its feed and timeline export take too.
+TIMELINE_FILTERS = ("kind", "actor")
 
 
 def _citations() -> Prefetch:
@@ -59,14 +67,35 @@ def organization_events(organization: Organization) -> QuerySet[Event]:
     return events_with_sources(events.order_by("-occurred_on", "-id"))
 
 
+def coalition_controversies(coalition: Coalition) -> QuerySet[Controversy]:
+    """Controversies the coalition acted on: it signed one of their events or organised
+    one of their campaigns (the list filter's ``coalition``)."""
+    signed = Event.controversies.through.objects.filter(event__coalitions=coalition)
+    organised = Campaign.controversies.through.objects.filter(
+        campaign__organising_coalition=coalition
+    )
+    return Controversy.objects.filter(
+        Q(pk__in=signed.values("controversy_id")) | Q(pk__in=organised.values("controversy_id"))
+    )
+
+
+def timeline_filtered(controversy: Controversy, params: Mapping[str, str]) -> QuerySet[Event]:
+    """The controversy's events, narrowed by the case page's timeline filters (``kind``,
+    ``actor``) when given. Refuses a value of no kind or organisation with
+    ``InvalidFilters`` before any row is read."""
+    data = {name: params[name] for name in TIMELINE_FILTERS if params.get(name)}
+    events = Event.objects.on([controversy.pk])
+    return validate_filters(EventFilter(data, queryset=events)).qs
+
+
 def controversies_for_export(controversies: QuerySet[Controversy]) -> QuerySet[Controversy]:
     return controversies.order_by("-last_event_on", "title", "id").prefetch_related(
         "companies", "products", "topics"
     )
 
 
-def timeline_for_export(controversy: Controversy) -> QuerySet[Event]:
-    return events_with_sources(controversy.events.order_by("occurred_on", "id"))
+def timeline_for_export(events: QuerySet[Event]) -> QuerySet[Event]:
+    return events_with_sources(events.order_by("occurred_on", "id"))
 
 
 def resolutions_for_export(resolutions: QuerySet[ShareholderResolution]) -> QuerySet:

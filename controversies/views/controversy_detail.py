@@ -10,7 +10,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from controversies import charts, selectors
+from controversies import charts, follow, selectors
+from controversies.glance import case_glance
 from controversies.models import Event
 
 
@@ -66,6 +67,9 @@ def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "overview": charts.timeline_overview(all_events),
         "last_updated": updated,
         "history_url": _history_url(request, controversy.pk),
+        "follow": follow.controversy(
+            controversy.slug, controversy.title, {"kind": kind, "actor": actor}
+        ),
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "controversies/controversy_detail.html#timeline", context)
@@ -73,10 +77,20 @@ def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         query = urlencode([(k, v) for k, v in (("kind", kind), ("actor", actor)) if v])
         push_url(response, controversy.get_absolute_url() + (f"?{query}" if query else ""))
     else:
+        campaigns = list(selectors.controversy_campaigns(controversy))
+        coalitions = list(selectors.controversy_coalitions(controversy))
+        resolutions = list(selectors.controversy_resolutions(controversy))
         context |= {
-            "campaigns": list(selectors.controversy_campaigns(controversy)),
-            "coalitions": list(selectors.controversy_coalitions(controversy)),
-            "resolutions": list(selectors.controversy_resolutions(controversy)),
+            "campaigns": campaigns,
+            "coalitions": coalitions,
+            "resolutions": resolutions,
+            "glance": case_glance(
+                controversy,
+                events=all_events,
+                resolutions=resolutions,
+                campaigns=campaigns,
+                coalitions=coalitions,
+            ),
         }
         response = render(request, "controversies/controversy_detail.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])

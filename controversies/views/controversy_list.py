@@ -9,9 +9,11 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from controversies import facets, selectors
-from controversies.filters import ControversyFilter
+from controversies import facets, follow, selectors
+from controversies.filters import LABELS, ControversyFilter
 from controversies.models import Controversy
+from controversies.templatetags.tracker import filter_url
+from controversies.views.tidy_query import drop_empty_parameters
 
 PER_PAGE = 20
 FACET_LIMIT = 8
@@ -38,7 +40,25 @@ def _page(paginator: Paginator, raw: str, notices: list[str]) -> Page:
     return paginator.page(number)
 
 
+def _ambiguities(filterset: ControversyFilter, active: dict[str, str]) -> list[dict]:
+    """Each value that names several records, with a link per candidate that keeps the
+    other filters and sets this one to the candidate: the reader chooses, nothing is
+    guessed."""
+    return [
+        {
+            "label": LABELS.get(problem.param, problem.param),
+            "value": problem.value,
+            "links": [
+                (candidate, filter_url(active, problem.param, candidate.slug))
+                for candidate in problem.candidates
+            ],
+        }
+        for problem in filterset.ambiguities
+    ]
+
+
 @require_safe
+@drop_empty_parameters(lambda: [*ControversyFilter.base_filters, "page"])
 def controversy_list(request: HttpRequest) -> HttpResponse:
     filterset = ControversyFilter(request.GET, queryset=Controversy.objects.all())
     active = filterset.active
@@ -56,6 +76,7 @@ def controversy_list(request: HttpRequest) -> HttpResponse:
     page = _page(paginator, request.GET.get("page", ""), notices)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     list_url = reverse("controversies:controversy_list")
+    chips = [(name, filterset.label_for(name, value)) for name, value in active.items()]
     context = {
         "list_url": list_url,
         # A request from a link (facet, chip, page) changed the filters behind the form's
@@ -66,9 +87,13 @@ def controversy_list(request: HttpRequest) -> HttpResponse:
         "form": filterset.form,
         "page_obj": page,
         "active": active,
-        "chips": [(name, filterset.label_for(name, value)) for name, value in active.items()],
+        "chips": chips,
         "notices": notices,
+        "ambiguities": _ambiguities(filterset, active),
+        "organisation_param": filterset.organisation_param,
         "facets": {name: values[:FACET_LIMIT] for name, values in counts.items()},
+        # Only the filters the page applied: the feed, exports and API refuse the rest.
+        "follow": follow.controversy_list(active, chips),
     }
     # A history restore needs the whole page; any other HTMX request swaps #results.
     template = "controversies/controversy_list.html" + ("#results" if partial else "")

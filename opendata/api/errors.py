@@ -26,22 +26,30 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _describe(error: dict) -> str:
-    where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
+def _describe(request: HttpRequest, error: dict) -> str:
+    """The parameter, the value it was given and what is wrong, e.g.
+    ``year_from "abc": Input should be a valid integer``."""
+    loc = [str(part) for part in error.get("loc", ())]
+    where = ".".join(loc[1:]) or "request"
+    if len(loc) == 2 and loc[0] == "query" and loc[1] in request.GET:
+        where += f' "{request.GET[loc[1]][:60]}"'
     return f"{where}: {error.get('msg', 'invalid')}"
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        message = "; ".join(_describe(e) for e in exc.errors) or "Invalid request."
+        message = "; ".join(_describe(request, e) for e in exc.errors) or "Invalid request."
         return api.create_response(
             request, {"detail": f"Invalid request: {message}", "errors": exc.errors}, status=400
         )
 
     @api.exception_handler(InvalidFilters)
     def invalid_filters(request: HttpRequest, exc: InvalidFilters) -> HttpResponse:
-        return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+        # The message for people; each problem in parts (parameter, value, what is wrong,
+        # the candidates of an ambiguous name) for programs.
+        body = {"detail": exc.message, "errors": [problem.as_dict() for problem in exc.problems]}
+        return api.create_response(request, body, status=exc.status_code)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

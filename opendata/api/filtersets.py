@@ -1,6 +1,6 @@
 """Filters for each API listing, and the query schema each declares in the OpenAPI
-document. A value that does not validate is refused (``validate_filters``): 400 for a
-malformed value, 404 for the slug of no known record."""
+document. A value that does not validate is refused (``validate_filters``) with a 400:
+a malformed value, the slug of no record, or a name that is unknown or ambiguous."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from ninja import Schema
 from pydantic import Field, create_model
 
+from controversies.filters import EntityFilter
 from controversies.models import (
     Campaign,
     Coalition,
@@ -133,13 +134,14 @@ class SourceFilter(django_filters.FilterSet):
 
 
 _DESCRIPTIONS = {
-    "company": "Slug of a target company.",
-    "product": "Slug of a product.",
-    "organisation": "Slug of an organisation that acted, organised a campaign or belongs "
-    "to a coalition that did.",
+    "company": "A target company: its slug, name or an alias, in any case.",
+    "product": "A product: its slug, name or an alias, in any case.",
+    "organisation": "An organisation that acted, organised a campaign or belongs to a "
+    "coalition that did: its slug, name or an alias, in any case. A name shared by several "
+    "organisations is refused with their slugs.",
     "organization": "Same as organisation.",
-    "coalition": "Slug of a coalition that acted on the controversy.",
-    "topic": "Slug of a topic.",
+    "coalition": "A coalition that acted on the controversy: its slug or name.",
+    "topic": "A topic: its slug or name.",
     "status": "One of the listed statuses.",
     "year_from": "In or after this year (controversies: an event; resolutions: the meeting).",
     "year_to": "In or before this year (controversies: an event; resolutions: the meeting).",
@@ -157,6 +159,7 @@ _DESCRIPTIONS = {
     "developer": "Slug of the developing organisation.",
     "member": "Slug of a member organisation.",
     "organiser": "Slug of an organising organisation.",
+    "proponent": "Slug of the lead filer, a co-filer or the organiser.",
     "target": "Slug of a targeted organisation.",
     "publisher": "Publisher name.",
     "aiid_report": "AI Incident Database report number.",
@@ -166,6 +169,7 @@ _DESCRIPTIONS = {
 # What a slug may hold: Django's slug characters (the pages' <slug:...> converter).
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 SLUG_MAX_LENGTH = 200
+NAME_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 200
 # Free text may hold anything but NUL, which PostgreSQL text cannot hold.
 TEXT_PATTERN = r"^[^\x00]*$"
@@ -180,6 +184,11 @@ def _parameter(filter_: django_filters.Filter, description: str) -> tuple[Any, A
         return int | None, Field(None, description=description, **bounds)
     if isinstance(filter_, django_filters.DateFilter):
         return dt.date | None, Field(None, description=description)
+    if isinstance(filter_, EntityFilter):
+        # A slug, a name or an alias: any text of a name's length.
+        return str | None, Field(
+            None, description=description, pattern=TEXT_PATTERN, max_length=NAME_MAX_LENGTH
+        )
     if is_reference(filter_):
         return str | None, Field(
             None,

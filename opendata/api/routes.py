@@ -49,14 +49,19 @@ api = NinjaAPI(
         "Read-only access to the tracker's controversies, timeline events, organisations, "
         "products, coalitions, campaigns, shareholder resolutions and sources. Listings "
         "take the same filters as the pages and are paginated with an opaque cursor: "
-        "follow `next` until it is null. A malformed filter value is refused with a 400, "
-        "the slug of no known record with a 404. Errors are JSON objects with a `detail` "
-        "message."
+        "follow `next` until it is null. Company, product, organisation (or organization), "
+        "coalition and topic take a slug, a name or an alias. A filter value the API cannot "
+        "use (malformed, unknown, or a name shared by several records) is refused with a "
+        "400 naming the parameter and the value; a record that exists but is involved in "
+        "nothing gives an empty list. Errors are JSON objects with a `detail` message (and, "
+        "for filters, `errors`: each parameter, value, problem and candidates)."
     ),
     urls_namespace="api",
     # Swagger UI comes from django-ninja's bundled static files; no validator badge,
     # which would call out to a third-party service.
-    docs=Swagger(settings={"validatorUrl": None}),
+    # No deep links: Swagger UI would put each one inside the operation's toggle button,
+    # a link inside a button that keyboards and screen readers cannot tell apart.
+    docs=Swagger(settings={"validatorUrl": None, "deepLinking": False}),
     docs_url="/docs",
 )
 install_error_handlers(api)
@@ -90,8 +95,7 @@ def _listing(
     scope: str,
     ordering: tuple[str, ...] = ("id",),
 ) -> dict[str, Any]:
-    # Without any of its parameters a filterset filters nothing, so it is not built (the
-    # controversy filter reads every cached facet option to check slugs).
+    # Without any of its parameters a filterset filters nothing, so it is not built.
     if any(name in request.GET for name in filterset.base_filters):
         queryset = validate_filters(filterset(request.GET, queryset=queryset)).qs
     return keyset_page(

@@ -4,7 +4,7 @@ Django's live server, seeded through the factories."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -64,3 +64,30 @@ def screenshot(page: object) -> Callable[[str], Path]:
         return path
 
     return take
+
+
+# The two screen sizes the public pages are checked at: a laptop and a common phone.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def open_page(browser: object) -> Iterator[Callable[..., object]]:
+    """Open a page in a fresh browser context at a named size ("desktop" or "phone"),
+    colour scheme and with JavaScript on or off; contexts close when the test ends."""
+    contexts = []
+
+    def new(size: str, *, scheme: str = "light", javascript: bool = True) -> object:
+        context = browser.new_context(
+            viewport=VIEWPORTS[size],
+            color_scheme=scheme,
+            java_script_enabled=javascript,
+            is_mobile=size == "phone",
+            has_touch=size == "phone",
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new
+    for context in contexts:
+        context.close()

@@ -66,3 +66,66 @@ def test_it_shows_the_admin_history_pages_without_content_security_policy_violat
         assert "unsafe-inline" not in response.headers["content-security-policy"]
         page.wait_for_load_state("networkidle")
     assert problems == []
+
+
+def test_filtering_going_back_and_forward_and_pressing_enter_break_no_rule(live_server, page):
+    """The journeys where HTMX swaps parts of the page and restores history: no blocked
+    script or style, and no script error (an aborted request counts: htmx reports one when
+    Enter in a text box sends "change" and "submit" for the same filter)."""
+    from tests.scenarios import rekognition_world
+
+    rekognition_world()
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.sample))"
+    )
+    problems = _record_violations(page)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+    def settled() -> None:
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+
+    page.goto(live_server.url + "/controversies/")
+    settled()
+    page.locator("#id_status").select_option("ongoing")
+    page.wait_for_url("**status=ongoing")
+    settled()
+    search = page.locator("#id_q")
+    search.fill("rekognition")
+    search.press("Enter")
+    page.wait_for_url("**q=rekognition**")
+    settled()
+    assert "company=" not in page.url  # empty fields stay out of the address
+    page.go_back()
+    page.wait_for_url("**/controversies/?status=ongoing")
+    settled()
+    page.go_back()
+    settled()
+    page.go_forward()
+    settled()
+    page.go_forward()
+    page.wait_for_url("**q=rekognition**")
+    settled()
+    page.locator(".chips a").first.click()
+    settled()
+    page.go_back()
+    settled()
+
+    page.goto(live_server.url + "/controversies/amazon-rekognition/")
+    page.get_by_label("Kind of event").select_option("open_letter")
+    page.wait_for_url("**kind=open_letter")
+    assert "actor=" not in page.url
+    settled()
+    page.go_back()
+    settled()
+    page.go_forward()
+    settled()
+
+    page.goto(live_server.url + "/search/")
+    page.get_by_role("searchbox").fill("facial recognition")
+    page.get_by_role("searchbox").press("Enter")
+    settled()
+    page.go_back()
+    settled()
+    assert problems == []

@@ -18,7 +18,7 @@ def test_from_home_reach_the_rekognition_case_and_its_2019_vote(
 
     expect(page).to_have_url(re.compile(r"/controversies/amazon-rekognition/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Amazon Rekognition sold to police")
-    votes = page.locator("table")
+    votes = page.locator("#votes table")
     expect(votes).to_contain_text("Item 6: Ban sales of facial recognition to government")
     expect(votes).to_contain_text("2.4%")
     expect(votes).to_contain_text("22 May 2019")
@@ -38,7 +38,7 @@ def test_the_case_timeline_filters_in_place(page: Page, live_server, world, scre
     expect(page.locator("li.event")).to_contain_text("Coalition of 85 groups")
     assert page.evaluate("window.__sameDocument === true")
     # The overview still shows the whole timeline.
-    expect(page.locator("svg circle")).to_have_count(7)
+    expect(page.locator("svg circle.marker")).to_have_count(7)
 
     page.go_back()
     expect(page.locator("li.event")).to_have_count(3)

@@ -65,7 +65,8 @@ def test_it_reaches_the_2019_vote_from_the_company_page(page: Page, live_server,
     _shot(page, "company-amazon")
     page.get_by_role("link", name=re.compile(r"Item 6: Prohibit sales")).click()
     expect(page).to_have_url(f"{live_server.url}/resolutions/amazon-2019-item-6/")
-    expect(page.locator("time")).to_have_text("22 May 2019")
+    # The meeting's date (the page also dates its citation with today's date).
+    expect(page.locator('time[datetime="2019-05-22"]')).to_have_text("22 May 2019")
     expect(page.get_by_text("2.40%")).to_be_visible()
     expect(page.get_by_text("as reported by Reuters")).to_be_visible()
     _shot(page, "resolution-amazon-2019-item-6")
@@ -118,3 +119,37 @@ def test_it_finds_the_demo_case_and_its_2019_vote(page: Page, live_server):
     expect(page.locator("main")).to_contain_text("22 May 2019")
     expect(page.locator("main")).to_contain_text("Against")  # the board's recommendation
     _shot(page, "demo-resolution-2019-item-6")
+
+
+@pytest.mark.parametrize(
+    ("size", "javascript"), [("desktop", True), ("phone", True), ("phone", False)]
+)
+def test_three_everyday_words_find_the_case_on_search_and_on_the_list(
+    open_page, live_server, case, size, javascript
+):
+    """Neither page holds the three words in one field: "facial recognition" is the
+    case's topic and "police" is in its title. Both pages find it, with JavaScript on
+    (HTMX swaps the results) and off (the form loads a page)."""
+    page = open_page(size, javascript=javascript)
+    page.goto(f"{live_server.url}/search/")
+    box = page.get_by_label("Search controversies, events, organisations, products and sources")
+    box.fill("facial recognition police")
+    box.press("Enter")
+    # HTMX pushes spaces as %20, a plain form submission as +.
+    expect(page).to_have_url(re.compile(r"/search/\?q=facial(\+|%20)recognition(\+|%20)police$"))
+    hit = page.locator("#group-controversies + ol a").first
+    expect(hit).to_have_text("Amazon Rekognition sold to police")
+    _shot(page, f"search-three-words-{size}-{'js' if javascript else 'nojs'}")
+
+    page.goto(f"{live_server.url}/controversies/")
+    text_box = page.locator('input[name="q"]')
+    text_box.fill("facial recognition police")
+    text_box.press("Enter")
+    expect(page).to_have_url(re.compile(r"q=facial(\+|%20)recognition(\+|%20)police"))
+    expect(page.locator(".controversy-list h3 a")).to_have_text(
+        ["Amazon Rekognition sold to police"]
+    )
+    text_box = page.locator('input[name="q"]')
+    text_box.fill("facial recognition zzqxv")
+    text_box.press("Enter")
+    expect(page.get_by_text("Every word of the search text has to be found")).to_be_visible()

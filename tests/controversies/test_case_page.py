@@ -43,7 +43,7 @@ def text(element: lxml.html.HtmlElement) -> str:
 def events_by_year(page: lxml.html.HtmlElement) -> dict[str, list[lxml.html.HtmlElement]]:
     """Each year heading with the events listed under it."""
     years = {}
-    for heading in page.xpath("//section//h3"):
+    for heading in page.xpath("//section//h3[@class='year']"):
         timeline = heading.getnext()
         years[text(heading)] = timeline.xpath("./li[@class='event']")
     return years

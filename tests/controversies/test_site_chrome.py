@@ -20,18 +20,33 @@ def demo(db: None) -> None:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_links_the_open_data_in_its_footer(client, demo, path):
+def test_every_page_links_the_open_data_in_its_footer(client, demo, path, settings):
     page = client.get(path).content.decode()
     footer = page[page.index("<footer") :]
-    links = re.findall(r'<a href="([^"]+)"', footer)
+    open_data = footer[footer.index('<div class="footer-links">') :]
+    links = re.findall(r'<a href="([^"]+)"', open_data)
     assert links == [
         "/feeds/events/",
         "/exports/controversies.csv",
         "/exports/controversies.json",
         "/api/docs",
+        settings.DATASET_RELEASES_URL,
     ]
-    for link in links:
+    for link in links[:-1]:
         assert client.get(link).status_code == 200, link
+
+
+def test_the_footer_links_the_dataset_releases_where_the_setting_says(client, settings):
+    settings.DATASET_RELEASES_URL = "https://data.example.org/tracker/releases?a=1&b=2"
+    page = client.get("/search/").content.decode()
+    footer = page[page.index("<footer") :]
+    assert (
+        '<a href="https://data.example.org/tracker/releases?a=1&amp;b=2">'
+        "Dataset releases (whole database)</a>" in footer
+    )
+    settings.DATASET_RELEASES_URL = ""
+    page = client.get("/search/").content.decode()
+    assert "Dataset releases" not in page
 
 
 @pytest.mark.parametrize("path", PAGES)

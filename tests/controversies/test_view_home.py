@@ -50,7 +50,8 @@ def test_it_ranks_the_most_active_controversies(client, world):
 
 def test_it_draws_one_bar_per_month_with_events(client, world):
     page = client.get("/").content.decode()
-    chart = page[page.index('class="bars"') : page.index("</svg>", page.index('class="bars"'))]
+    start = page.index('class="chart-svg bars"')
+    chart = page[start : page.index("</svg>", start)]
     # The 48 months to Nov 2023 start in Dec 2019: the 2020, 2021 and 2023 events are
     # inside, the 2018 and 2019 ones are not.
     assert chart.count('class="bar"') == 4

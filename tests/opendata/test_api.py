@@ -158,9 +158,13 @@ def test_it_refuses_a_malformed_filter_with_a_400(client, world, query):
     assert name in _get(client, f"/api/controversies?{query}", status=400)["detail"]
 
 
-def test_it_answers_404_for_the_slug_of_no_known_record(client, world):
-    detail = _get(client, "/api/controversies?company=nobody&topic=nothing", status=404)["detail"]
-    assert "company" in detail and "nobody" in detail and "topic" in detail
+def test_it_answers_400_for_a_value_that_names_no_record(client, world):
+    data = _get(client, "/api/controversies?company=nobody&topic=nothing", status=400)
+    assert data["detail"] == 'Unknown company "nobody". Unknown topic "nothing".'
+    assert data["errors"] == [
+        {"parameter": "company", "value": "nobody", "problem": "unknown"},
+        {"parameter": "topic", "value": "nothing", "problem": "unknown"},
+    ]
 
 
 def test_it_filters_events_by_controversy_filters_and_kind(client, world):

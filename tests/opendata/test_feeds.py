@@ -89,9 +89,15 @@ def test_it_combines_filters_in_the_filtered_feed(client, world):
     assert _titles(feed) == ["Old chatbot: Launch"]
 
 
-def test_it_ignores_unknown_and_malformed_filters_in_feeds(client, world):
-    feed = _parse(client, "/feeds/controversies/?status=bogus&year_from=abc&company=nobody&x=1")
-    assert len(feed.entries) == 4
+def test_it_refuses_unknown_and_malformed_filters_in_feeds(client, world):
+    # A feed of every controversy under a filter's name would be a silent wrong answer.
+    response = client.get("/feeds/controversies/?status=bogus&year_from=abc&company=nobody&x=1")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    message = response.content.decode()
+    assert 'Unknown company "nobody".' in message
+    assert 'Invalid year_from "abc"' in message
+    assert 'Invalid status "bogus"' in message
 
 
 def test_it_answers_404_for_an_unknown_controversy_feed(client, world):
