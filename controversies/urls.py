@@ -24,7 +24,13 @@ urlpatterns = [
     path("organizations/", indexes.organization_index, name="organizations_index"),
     path(
         "organisations/",
-        RedirectView.as_view(pattern_name="controversies:organizations_index", query_string=True),
+        RedirectView.as_view(
+            pattern_name="controversies:organizations_index",
+            query_string=True,
+            permanent=True,
+            # Only reading is redirected: a write to a redirect is refused (405).
+            http_method_names=["get", "head", "options"],
+        ),
     ),
     path("products/", indexes.product_index, name="products_index"),
     path("campaigns/", indexes.campaign_index, name="campaigns_index"),

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from controversies.index_selectors import INDEXES
 from controversies.models import (
     Campaign,
     Coalition,
@@ -97,6 +98,18 @@ FILLERS: dict[str, Callable[[], list[dict]]] = {
     "api:resolution_detail": _slugs(ShareholderResolution),
     "api:event_detail": _pks(Event, "event_id"),
     "api:source_detail": _pks(Source, "source_id"),
+    "controversies:cite_csl": lambda: [
+        {"kind": "controversy", **_slugs(Controversy)()[0]},
+        {"kind": "organization", **_slugs(Organization)()[0]},
+        {"kind": "resolution", **_slugs(ShareholderResolution)()[0]},
+    ],
+    "opendata:feed_index": lambda: [{"index": index} for index in INDEXES],
+    "opendata:export_index": lambda: [{"index": index} for index in INDEXES],
+    "opendata:feed_product": _slugs(Product),
+    "opendata:feed_campaign": _slugs(Campaign),
+    "opendata:feed_coalition": _slugs(Coalition),
+    "opendata:export_resolution": _slugs(ShareholderResolution),
+    "opendata:export_campaign_controversies": _slugs(Campaign),
     "archive:archived_copy": _pks(Source, "source_id"),
     "archive:archived_text": _pks(Source, "source_id"),
 }

@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -235,7 +235,12 @@ def _segment_templates() -> list[str]:
             kwargs[param] = _PLACEHOLDER if not param.endswith("_id") else _PLACEHOLDER_NUMBER
             if "fmt" in route.params:
                 kwargs["fmt"] = "csv"
-            url = reverse(route.name, kwargs=kwargs)
+            try:
+                url = reverse(route.name, kwargs=kwargs)
+            except NoReverseMatch:
+                # A segment the pattern limits to a few words (the index feeds' and
+                # exports' names): any other value is the resolver's own 404, no view runs.
+                continue
             marker = _PLACEHOLDER if not param.endswith("_id") else str(_PLACEHOLDER_NUMBER)
             templates.append(url.replace(marker, "{}", 1))
     return sorted(set(templates))

@@ -32,7 +32,14 @@ from tests.reliability.site import public_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(300)]
 
-DATA_TYPES = ("application/json", "text/csv")
+# Answers no browser renders as a page when sent with nosniff: data, citations, and the
+# plain-text refusals of feeds and downloads (which name the value they refuse).
+DATA_TYPES = (
+    "application/json",
+    "text/csv",
+    "application/vnd.citationstyles.csl+json",
+    "text/plain",
+)
 # Parameters pages may echo back (search box, filters, pagination).
 ECHOED = {"q": PAYLOAD, "company": PAYLOAD, "status": PAYLOAD, "topic": PAYLOAD, "page": SCRIPT}
 JAVASCRIPT_HREF = re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", re.IGNORECASE)
