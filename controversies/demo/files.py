@@ -17,8 +17,7 @@ import dataclasses
 import datetime as dt
 import types
 import typing
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -109,16 +108,37 @@ def label(section: str, index: int, record: Any) -> str:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        content = yaml.safe_load(text)
     except OSError as exc:
         raise DemoDataError(f"{path.name}: cannot be read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
         raise DemoDataError(f"{path.name}: not valid YAML: {exc}") from exc
+    except ValueError as exc:  # YAML reads 2018-06-31 as a date, which does not exist
+        raise DemoDataError(f"{path.name}: {_impossible_date(text)}") from exc
     if content is None:
         return {}
     if not isinstance(content, dict):
         raise DemoDataError(f"{path.name}: expected sections (name: list of records)")
     return content
+
+
+def _impossible_date(text: str) -> str:
+    """Where the date that made YAML fail is: the first unquoted date-like value that is
+    no date. Composing builds only the document's nodes and constructs no value."""
+    pending = [yaml.compose(text, Loader=yaml.SafeLoader)]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                dt.date.fromisoformat(node.value)
+            except ValueError:
+                return f"line {node.start_mark.line + 1}: {node.value!r} is not a date"
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(value for _, value in node.value)
+    return "a value is not a date (YYYY-MM-DD)"
 
 
 def _refuse_unknown(where: str, path: str, raw: dict[str, Any], known: Iterable[str]) -> None:
@@ -190,29 +210,46 @@ def _convert(hint: Any, value: Any, where: str, path: str) -> Any:
 
 
 def _convert_scalar(hint: type, value: Any, where: str, path: str) -> Any:
-    if hint is dt.date:
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        _fail(where, path, f"{value!r} is not a date (YYYY-MM-DD)")
-    if hint is Decimal:
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            try:
-                return Decimal(str(value))
-            except InvalidOperation:
-                pass
-        _fail(where, path, f"{value!r} is not a number")
-    if hint is bool and not isinstance(value, bool):
-        _fail(where, path, f"expected true or false, got {value!r}")
-    if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
-        _fail(where, path, f"expected a whole number, got {value!r}")
-    if hint is str and not isinstance(value, str):
-        _fail(where, path, f"expected text, got {value!r} (put it in quotes)")
-    return value
+    convert, message = SCALARS[hint]
+    try:
+        return convert(value)
+    except (TypeError, ValueError, InvalidOperation):
+        _fail(where, path, message.format(value=value))
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise TypeError
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError
+    return Decimal(str(value))
+
+
+def _exactly(kind: type) -> Callable[[Any], Any]:
+    """YAML reads `6` as a number and `no` as false: a field of another type refuses them."""
+
+    def check(value: Any) -> Any:
+        if type(value) is not kind:
+            raise TypeError
+        return value
+
+    return check
+
+
+# How a field of each scalar type is read, and what the error says when it cannot be.
+SCALARS: dict[type, tuple[Callable[[Any], Any], str]] = {
+    dt.date: (_to_date, "{value!r} is not a date (YYYY-MM-DD)"),
+    Decimal: (_to_decimal, "{value!r} is not a number"),
+    bool: (_exactly(bool), "expected true or false, got {value!r}"),
+    int: (_exactly(int), "expected a whole number, got {value!r}"),
+    str: (_exactly(str), "expected text, got {value!r} (put it in quotes)"),
+}
 
 
 def _check_choice(target: tuple[str, str], value: str, where: str, path: str) -> None:
@@ -237,6 +274,8 @@ class _Refs:
             "campaign": _keys(data.campaigns, "advocacy.yaml", "campaigns"),
             "meeting": _keys(data.meetings, "shareholders.yaml", "meetings", "key"),
             "event": _keys(data.events, "timeline.yaml", "events", "occurred_on", "title"),
+            "resolution": _keys(data.resolutions, "shareholders.yaml", "resolutions"),
+            "url": _keys(data.sources, "sources.yaml", "sources", "url", key=canonicalize_url),
         }
 
     def check(self, kind: str, values: Iterable[Any], where: str, path: str) -> None:
@@ -246,102 +285,138 @@ class _Refs:
                 _fail(where, path, f"no {kind} {shown!r} is defined in the data files")
 
 
-def _keys(records: tuple[Any, ...], name: str, section: str, *key_fields: str) -> set[Any]:
+def _keys(
+    records: tuple[Any, ...],
+    name: str,
+    section: str,
+    *key_fields: str,
+    key: Callable[[Any], Any] = lambda value: value,
+) -> set[Any]:
+    """The records' keys; two records with one key are refused."""
     key_fields = key_fields or ("slug",)
-    keys = [tuple(getattr(r, f) for f in key_fields) for r in records]
-    keys = [key[0] if len(key) == 1 else key for key in keys]
     seen: set[Any] = set()
-    for index, key in enumerate(keys):
-        if key in seen:
+    for index, record in enumerate(records):
+        parts = tuple(key(getattr(record, f)) for f in key_fields)
+        value = parts[0] if len(parts) == 1 else parts
+        if value in seen:
             raise DemoDataError(
-                f"{name}, {label(section, index, records[index])}: "
+                f"{name}, {label(section, index, record)}: "
                 f"{'/'.join(key_fields)} already used by an earlier record"
             )
-        seen.add(key)
+        seen.add(value)
     return seen
+
+
+def _repeats(values: list[Any]) -> bool:
+    return len(set(values)) < len(values)
+
+
+# Every reference between records: per section, the field, the kind of record it names
+# and the values it holds.
+REFERENCES: dict[str, tuple[tuple[str, str, Callable[[Any], Iterable[Any]]], ...]] = {
+    "products": (("developer", "organisation", lambda r: [r.developer]),),
+    "controversies": (
+        ("companies", "organisation", lambda r: r.companies),
+        ("products", "product", lambda r: r.products),
+        ("topics", "topic", lambda r: r.topics),
+    ),
+    "events": (
+        ("controversies", "controversy", lambda r: r.controversies),
+        ("actors", "organisation", lambda r: [actor.organisation for actor in r.actors]),
+        ("sources", "source", lambda r: [cite.source for cite in r.sources]),
+    ),
+    "coalitions": (
+        ("members", "organisation", lambda r: [m.organisation for m in r.members]),
+        ("members", "source", lambda r: [m.source for m in r.members]),
+        ("actions", "event", lambda r: [(a.occurred_on, a.title) for a in r.actions]),
+    ),
+    "campaigns": (
+        ("organising_coalition", "coalition", lambda r: [r.organising_coalition]),
+        ("source", "source", lambda r: [r.source]),
+        ("organisers", "organisation", lambda r: r.organisers),
+        ("targets", "organisation", lambda r: r.targets),
+        ("controversies", "controversy", lambda r: r.controversies),
+        ("demands", "source", lambda r: [s.source for d in r.demands for s in d.statuses]),
+    ),
+    "meetings": (("company", "organisation", lambda r: [r.company]),),
+    "resolutions": (
+        ("meeting", "meeting", lambda r: [r.meeting]),
+        ("controversy", "controversy", lambda r: [r.controversy]),
+        ("lead_filer", "organisation", lambda r: [r.lead_filer]),
+        ("co_filers", "organisation", lambda r: r.co_filers),
+        ("organiser", "organisation", lambda r: [r.organiser]),
+        ("campaign", "campaign", lambda r: [r.campaign]),
+        ("topics", "topic", lambda r: r.topics),
+        ("advisers", "organisation", lambda r: [a.adviser for a in r.advisers]),
+        ("advisers", "source", lambda r: [a.source for a in r.advisers]),
+        ("vote.source", "source", lambda r: [r.vote.source if r.vote else ""]),
+    ),
+}
+
+
+def _no_case(event: EventSpec) -> str:
+    return "" if event.controversies else "an event needs at least one controversy"
+
+
+def _cited_twice(event: EventSpec) -> str:
+    return "a source is cited twice" if _repeats([c.source for c in event.sources]) else ""
+
+
+def _positions_repeat(campaign: CampaignSpec) -> str:
+    positions = [demand.position for demand in campaign.demands]
+    return "two demands have the same position" if _repeats(positions) else ""
+
+
+# Other rules a record must keep: per section, the field and the fault found, if any.
+RULES: dict[str, tuple[tuple[str, Callable[[Any], str]], ...]] = {
+    "events": (("controversies", _no_case), ("sources", _cited_twice)),
+    "campaigns": (("demands", _positions_repeat),),
+}
 
 
 def _check_references(data: DemoData) -> None:
     refs = _Refs(data)
+    for file, sections in FILES.items():
+        for section in sections:
+            for index, record in enumerate(getattr(data, section)):
+                where = f"{file}, {label(section, index, record)}"
+                for path, kind, values in REFERENCES.get(section, ()):
+                    refs.check(kind, values(record), where, path)
+                for path, rule in RULES.get(section, ()):
+                    if fault := rule(record):
+                        _fail(where, path, fault)
+    _check_parents(data)
+    _check_retired(data, refs)
 
-    def each(name: str, section: str) -> Iterable[tuple[str, Any]]:
-        for index, record in enumerate(getattr(data, section)):
-            yield f"{name}, {label(section, index, record)}", record
 
+def _check_parents(data: DemoData) -> None:
+    """A parent is listed before its subsidiaries, so the loader has written it."""
     earlier: set[str] = set()
-    for where, org in each("organisations.yaml", "organisations"):
+    for index, org in enumerate(data.organisations):
         if org.parent and org.parent not in earlier:
+            where = f"organisations.yaml, {label('organisations', index, org)}"
             _fail(where, "parent", f"{org.parent!r} must be an organisation listed before it")
         earlier.add(org.slug)
-    for where, product in each("organisations.yaml", "products"):
-        refs.check("organisation", [product.developer], where, "developer")
-    urls = Counter(canonicalize_url(source.url) for source in data.sources)
-    for where, source in each("sources.yaml", "sources"):
-        if urls[canonicalize_url(source.url)] > 1:
-            _fail(where, "url", "another source has the same address")
-    for where, case in each("timeline.yaml", "controversies"):
-        refs.check("organisation", case.companies, where, "companies")
-        refs.check("product", case.products, where, "products")
-        refs.check("topic", case.topics, where, "topics")
-    for where, event in each("timeline.yaml", "events"):
-        if not event.controversies:
-            _fail(where, "controversies", "an event needs at least one controversy")
-        refs.check("controversy", event.controversies, where, "controversies")
-        refs.check("organisation", [a.organisation for a in event.actors], where, "actors")
-        cited = [cite.source for cite in event.sources]
-        refs.check("source", cited, where, "sources")
-        if len(set(cited)) < len(cited):
-            _fail(where, "sources", "a source is cited twice")
-    for where, coalition in each("advocacy.yaml", "coalitions"):
-        refs.check("organisation", [m.organisation for m in coalition.members], where, "members")
-        refs.check("source", [m.source for m in coalition.members], where, "members")
-        actions = [(ref.occurred_on, ref.title) for ref in coalition.actions]
-        refs.check("event", actions, where, "actions")
-    for where, campaign in each("advocacy.yaml", "campaigns"):
-        refs.check("coalition", [campaign.organising_coalition], where, "organising_coalition")
-        refs.check("source", [campaign.source], where, "source")
-        refs.check("organisation", campaign.organisers, where, "organisers")
-        refs.check("organisation", campaign.targets, where, "targets")
-        refs.check("controversy", campaign.controversies, where, "controversies")
-        positions = [demand.position for demand in campaign.demands]
-        if len(set(positions)) < len(positions):
-            _fail(where, "demands", "two demands have the same position")
-        for demand in campaign.demands:
-            refs.check("source", [s.source for s in demand.statuses], where, "demands.statuses")
-    for where, meeting in each("shareholders.yaml", "meetings"):
-        refs.check("organisation", [meeting.company], where, "company")
-    for where, res in each("shareholders.yaml", "resolutions"):
-        refs.check("meeting", [res.meeting], where, "meeting")
-        refs.check("controversy", [res.controversy], where, "controversy")
-        people = [res.lead_filer, *res.co_filers, res.organiser]
-        refs.check("organisation", people, where, "lead_filer, co_filers or organiser")
-        refs.check("campaign", [res.campaign], where, "campaign")
-        refs.check("topic", res.topics, where, "topics")
-        refs.check("organisation", [a.adviser for a in res.advisers], where, "advisers")
-        refs.check("source", [a.source for a in res.advisers], where, "advisers")
-        refs.check("source", [res.vote.source if res.vote else ""], where, "vote.source")
-    _check_retired(data, refs)
 
 
 def _check_retired(data: DemoData, refs: _Refs) -> None:
     """A retired row must not also be one the files load: the loader would delete it."""
     retired = data.retired
-    urls = {canonicalize_url(source.url) for source in data.sources}
     clashes = {
-        "events": [
-            (e.occurred_on, e.title)
-            for e in retired.events
-            if (e.occurred_on, e.title) in refs.known["event"]
-        ],
-        "resolutions": [s for s in retired.resolutions if s in {r.slug for r in data.resolutions}],
-        "organisations": [s for s in retired.organisations if s in refs.known["organisation"]],
-        "sources": [u for u in retired.sources if canonicalize_url(u) in urls],
+        "events": ("event", [(ref.occurred_on, ref.title) for ref in retired.events]),
+        "resolutions": ("resolution", retired.resolutions),
+        "organisations": ("organisation", retired.organisations),
+        "sources": ("url", [canonicalize_url(url) for url in retired.sources]),
     }
-    for section, found in clashes.items():
-        if found:
-            raise DemoDataError(
-                f"{RETIRED_FILE}, {section}: {found[0]!r} is retired but still in the data files"
-            )
+    for section, (kind, keys) in clashes.items():
+        for index, key in enumerate(keys):
+            if key in refs.known[kind]:
+                shown = (
+                    " ".join(map(str, key)) if kind == "event" else getattr(retired, section)[index]
+                )
+                raise DemoDataError(
+                    f"{RETIRED_FILE}, {section}: {shown!r} is retired but still in the data files"
+                )
 
 
 __all__ = ["DATA_DIR", "DemoData", "DemoDataError", "EventRef", "read_demo"]

@@ -211,6 +211,33 @@ MISTAKES = {
         _set("organisations", 1, "slug", "amazon"),
         "organisations.yaml, organisations[1] (amazon): slug already used by an earlier record",
     ),
+    "parent-listed-after": (
+        "organisations.yaml",
+        _set("organisations", 0, "parent", "google"),
+        "organisations.yaml, organisations[0] (amazon), field 'parent': 'google' must be an "
+        "organisation listed before it",
+    ),
+    "source-cited-twice": (
+        "timeline.yaml",
+        lambda c: c["events"][4]["sources"].append("aclu-2018-07-26"),
+        "field 'sources': a source is cited twice",
+    ),
+    "one-address-two-sources": (
+        "sources.yaml",
+        lambda c: c["sources"].append({**c["sources"][0], "key": "aclu-again"}),
+        "sources.yaml, sources[34] (aclu-again): url already used by an earlier record",
+    ),
+    "retired-event-still-loaded": (
+        "retired.yaml",
+        lambda c: c["events"].append(
+            {
+                "occurred_on": "2020-06-08",
+                "title": "IBM stops offering general-purpose facial recognition",
+            }
+        ),
+        "retired.yaml, events: '2020-06-08 IBM stops offering general-purpose facial "
+        "recognition' is retired but still in the data files",
+    ),
     "retired-but-loaded": (
         "retired.yaml",
         lambda c: c["organisations"].append("open-mic"),
@@ -245,3 +272,14 @@ def test_the_command_prints_the_mistake_without_a_traceback(monkeypatch, data):
     with pytest.raises(CommandError, match="The demo was not loaded: timeline.yaml, events"):
         call_command("load_demo", stdout=StringIO())
     assert not Event.objects.exists()
+
+
+def test_a_date_that_does_not_exist_is_named_with_its_line(data):
+    timeline = (data / "timeline.yaml").read_text()
+    line = timeline.splitlines().index("  - occurred_on: 2018-06-01") + 1
+    (data / "timeline.yaml").write_text(timeline.replace("2018-06-01", "2018-06-31"))
+
+    with pytest.raises(DemoDataError) as error:
+        loader.load_demo(data)
+
+    assert str(error.value) == f"timeline.yaml: line {line}: '2018-06-31' is not a date"
