@@ -1,7 +1,8 @@
 """The flagship demo: the Amazon Rekognition case as records, loaded by ``load_demo``.
 
-Data lives in small modules (actors, sources, timeline, advocacy, shareholders) as typed
-specs; ``loader`` writes them through ``controversies.services`` where a service fits.
+The facts live in YAML files under ``data/`` that a curator can read and correct;
+``files`` reads and checks them into the typed records of ``specs``, and ``loader``
+writes those through ``controversies.services`` and the change-aware ``upsert``.
 """
 
 from __future__ import annotations

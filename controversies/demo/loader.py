@@ -1,14 +1,20 @@
-"""Write the demo case into the database, idempotently and all or nothing.
+"""Write the demo case from its data files into the database, idempotently and all or
+nothing.
 
-The demo owns what it writes: its events' actors and citations, its coalition's members,
-its campaigns' organisers and targets and its resolutions' co-filers are brought to
-exactly what the specs say, and rows an older demo wrote that the specs dropped are
-removed (see ``retired``). A second run with unchanged specs changes nothing.
+``files.read_demo`` reads and checks every file first, so a mistake in one writes
+nothing; the writing then runs in one transaction. The demo owns what it writes: its
+events' actors and citations, its coalition's members, its campaigns' organisers and
+targets and its resolutions' co-filers are brought to exactly what the files say, and
+rows an older demo wrote that the files dropped are removed (``retired.yaml``). A second
+run with unchanged files changes nothing.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from django.db import models, transaction
 
@@ -34,18 +40,21 @@ from controversies.models import (
     VoteResult,
 )
 
-from .actors import ORGANIZATIONS, PRODUCTS, TOPICS
-from .advocacy import CAMPAIGNS, COALITION
-from .retired import (
-    RETIRED_EVENTS,
-    RETIRED_ORGANIZATIONS,
-    RETIRED_RESOLUTIONS,
-    RETIRED_SOURCE_URLS,
+from .files import FILES, DemoData, label, read_demo
+from .specs import (
+    CampaignSpec,
+    CoalitionSpec,
+    ControversySpec,
+    EventRef,
+    EventSpec,
+    MeetingSpec,
+    OrgSpec,
+    ProductSpec,
+    ResolutionSpec,
+    RetiredSpec,
+    SourceSpec,
+    TopicSpec,
 )
-from .shareholders import MEETINGS, RESOLUTIONS
-from .sources import SOURCES
-from .specs import CampaignSpec, CoalitionSpec, EventRef, EventSpec, ResolutionSpec
-from .timeline import CONTROVERSIES, EVENTS
 from .upsert import LoadReport, add_missing, set_exactly, upsert
 
 
@@ -72,61 +81,66 @@ class _Loaded:
         return Event.objects.get(occurred_on=ref.occurred_on, title=ref.title)
 
 
+def load_demo(directory: Path | None = None) -> LoadReport:
+    """Load the Amazon Rekognition case and its neighbouring threads from the files in
+    ``directory`` (default ``files.DATA_DIR``).
+
+    Raises ``files.DemoDataError`` (naming file, record and field) before writing
+    anything when a file is wrong; a row the database refuses rolls the whole load back.
+    """
+    return _write(read_demo(directory))
+
+
 @transaction.atomic
-def load_demo() -> LoadReport:
-    """Load the Amazon Rekognition case and its neighbouring threads."""
+def _write(data: DemoData) -> LoadReport:
     report = LoadReport()
     loaded = _Loaded()
-    _remove_retired_events(report)
-    _load_actors(loaded, report)
-    _load_sources(loaded, report)
-    _load_controversies(loaded, report)
-    for spec in EVENTS:
-        _load_event(spec, loaded, report)
+    _remove_retired_events(data.retired, report)
+    # The files' sections in their order: each refers only to records of earlier ones.
+    for file, sections in FILES.items():
+        for section in sections:
+            write = WRITERS[section]
+            for index, spec in enumerate(getattr(data, section)):
+                with _record(file, section, index, spec):
+                    write(spec, loaded, report)
     for controversy in loaded.controversies.values():
         services.controversy_refresh_last_event(controversy=controversy)
-    _load_coalition(COALITION, loaded, report)
-    for spec in CAMPAIGNS:
-        _load_campaign(spec, loaded, report)
-    for meeting in MEETINGS:
-        loaded.meetings[meeting.key] = upsert(
-            ShareholderMeeting,
-            report,
-            lookup={
-                "company_id": loaded.org_id(meeting.company),
-                "held_on": meeting.held_on,
-                "kind": meeting.kind,
-            },
-            values={"location": meeting.location},
-        )
-    for spec in RESOLUTIONS:
-        _load_resolution(spec, loaded, report)
-    _remove_retired_rows(report)
+    _remove_retired_rows(data.retired, report)
     return report
 
 
-def _remove_retired_events(report: LoadReport) -> None:
-    """Delete the events and resolutions an older demo wrote that the specs dropped,
+@contextmanager
+def _record(file: str, section: str, index: int, spec: object) -> Iterator[None]:
+    """Name the record being written on any error the database or ``upsert`` raises."""
+    try:
+        yield
+    except Exception as exc:
+        exc.add_note(f"While loading {file}, {label(section, index, spec)}.")
+        raise
+
+
+def _remove_retired_events(retired: RetiredSpec, report: LoadReport) -> None:
+    """Delete the events and resolutions an older demo wrote that the files dropped,
     before anything else, so the controversies' last-event dates are computed without
     them."""
-    for occurred_on, title in RETIRED_EVENTS:
-        for event in Event.objects.filter(occurred_on=occurred_on, title=title):
+    for ref in retired.events:
+        for event in Event.objects.filter(occurred_on=ref.occurred_on, title=ref.title):
             event.delete()
             report.note(Event, removed=True)
-    for slug in RETIRED_RESOLUTIONS:
+    for slug in retired.resolutions:
         for resolution in ShareholderResolution.objects.filter(slug=slug):
             resolution.delete()
             report.note(ShareholderResolution, removed=True)
 
 
-def _remove_retired_rows(report: LoadReport) -> None:
+def _remove_retired_rows(retired: RetiredSpec, report: LoadReport) -> None:
     """Delete the organisations and sources an older demo wrote, once the demo no longer
     uses them, unless something else (a curator's record) still refers to them."""
-    for organization in Organization.objects.filter(slug__in=RETIRED_ORGANIZATIONS):
+    for organization in Organization.objects.filter(slug__in=retired.organisations):
         if _unreferenced(organization):
             organization.delete()
             report.note(Organization, removed=True)
-    for url in RETIRED_SOURCE_URLS:
+    for url in retired.sources:
         source = Source.objects.filter(canonical_url=canonicalize_url(url)).first()
         if source is not None and _unreferenced(source):
             source.delete()
@@ -148,88 +162,89 @@ def _unreferenced(obj: models.Model) -> bool:
     return True
 
 
-def _load_actors(loaded: _Loaded, report: LoadReport) -> None:
-    for spec in ORGANIZATIONS:
-        # Parents are listed before their subsidiaries, so the lookup always succeeds.
-        loaded.orgs[spec.slug] = upsert(
-            Organization,
-            report,
-            lookup={"slug": spec.slug},
-            values={
-                "name": spec.name,
-                "kind": spec.kind,
-                "aliases": "\n".join(spec.aliases),
-                "description": spec.description,
-                "website": spec.website,
-                "country": spec.country,
-                "parent_id": loaded.org_id(spec.parent),
-                "ticker": spec.ticker,
-                "sec_cik": spec.sec_cik,
-                "wikidata_id": spec.wikidata_id,
-            },
-        )
-    for spec in PRODUCTS:
-        loaded.products[spec.slug] = upsert(
-            Product,
-            report,
-            lookup={"slug": spec.slug},
-            values={
-                "name": spec.name,
-                "developer_id": loaded.org_id(spec.developer),
-                "aliases": "\n".join(spec.aliases),
-                "description": spec.description,
-                "website": spec.website,
-            },
-        )
-    for spec in TOPICS:
-        loaded.topics[spec.slug] = upsert(
-            Topic,
-            report,
-            lookup={"slug": spec.slug},
-            values={"name": spec.name, "description": spec.description},
-        )
+def _load_organisation(spec: OrgSpec, loaded: _Loaded, report: LoadReport) -> None:
+    # A parent is listed before its subsidiaries (``files`` checks), so it is loaded.
+    loaded.orgs[spec.slug] = upsert(
+        Organization,
+        report,
+        lookup={"slug": spec.slug},
+        values={
+            "name": spec.name,
+            "kind": spec.kind,
+            "aliases": "\n".join(spec.aliases),
+            "description": spec.description,
+            "website": spec.website,
+            "country": spec.country,
+            "parent_id": loaded.org_id(spec.parent),
+            "ticker": spec.ticker,
+            "sec_cik": spec.sec_cik,
+            "wikidata_id": spec.wikidata_id,
+        },
+    )
 
 
-def _load_sources(loaded: _Loaded, report: LoadReport) -> None:
-    for spec in SOURCES:
-        values = {
+def _load_product(spec: ProductSpec, loaded: _Loaded, report: LoadReport) -> None:
+    loaded.products[spec.slug] = upsert(
+        Product,
+        report,
+        lookup={"slug": spec.slug},
+        values={
+            "name": spec.name,
+            "developer_id": loaded.org_id(spec.developer),
+            "aliases": "\n".join(spec.aliases),
+            "description": spec.description,
+            "website": spec.website,
+        },
+    )
+
+
+def _load_topic(spec: TopicSpec, loaded: _Loaded, report: LoadReport) -> None:
+    loaded.topics[spec.slug] = upsert(
+        Topic,
+        report,
+        lookup={"slug": spec.slug},
+        values={"name": spec.name, "description": spec.description},
+    )
+
+
+def _load_source(spec: SourceSpec, loaded: _Loaded, report: LoadReport) -> None:
+    values = {
+        "title": spec.title,
+        "publisher": spec.publisher,
+        "published_on": spec.published_on,
+        "excerpt": spec.excerpt,
+    }
+    source, created = services.source_get_or_create(url=spec.url, language="en", **values)
+    report.note(Source, created=created)
+    if not created:
+        # The demo's own wording wins over what an older demo or an editor wrote.
+        source = upsert(Source, report, lookup={"pk": source.pk}, values=values)
+    loaded.sources[spec.key] = source
+
+
+def _load_controversy(spec: ControversySpec, loaded: _Loaded, report: LoadReport) -> None:
+    controversy = upsert(
+        Controversy,
+        report,
+        lookup={"slug": spec.slug},
+        values={
             "title": spec.title,
-            "publisher": spec.publisher,
-            "published_on": spec.published_on,
-            "excerpt": spec.excerpt,
-        }
-        source, created = services.source_get_or_create(url=spec.url, language="en", **values)
-        report.note(Source, created=created)
-        if not created:
-            # The demo's own wording wins over what an older demo wrote.
-            source = upsert(Source, report, lookup={"pk": source.pk}, values=values)
-        loaded.sources[spec.key] = source
+            "summary": spec.summary,
+            "status": spec.status,
+            "started_on": spec.started_on,
+        },
+    )
+    add_missing(controversy.companies, [loaded.orgs[s] for s in spec.companies])
+    add_missing(controversy.products, [loaded.products[s] for s in spec.products])
+    add_missing(controversy.topics, [loaded.topics[s] for s in spec.topics])
+    loaded.controversies[spec.slug] = controversy
 
 
-def _load_controversies(loaded: _Loaded, report: LoadReport) -> None:
-    for spec in CONTROVERSIES:
-        controversy = upsert(
-            Controversy,
-            report,
-            lookup={"slug": spec.slug},
-            values={
-                "title": spec.title,
-                "summary": spec.summary,
-                "status": spec.status,
-                "started_on": spec.started_on,
-            },
-        )
-        add_missing(controversy.companies, [loaded.orgs[s] for s in spec.companies])
-        add_missing(controversy.products, [loaded.products[s] for s in spec.products])
-        add_missing(controversy.topics, [loaded.topics[s] for s in spec.topics])
-        loaded.controversies[spec.slug] = controversy
-
-
-def _load_event(spec: EventSpec, loaded: _Loaded, report: LoadReport) -> Event:
+def _load_event(spec: EventSpec, loaded: _Loaded, report: LoadReport) -> None:
     """An event is keyed on (date, title); new ones go through event_create. A shared
     event is one row on each of its controversies."""
     controversies = [loaded.controversies[slug] for slug in spec.controversies]
-    actors = [(loaded.orgs[slug], role) for slug, role in spec.actors]
+    actors = [(loaded.orgs[actor.organisation], actor.role) for actor in spec.actors]
     event = Event.objects.filter(occurred_on=spec.occurred_on, title=spec.title).first()
     if event is None:
         event = services.event_create(
@@ -265,7 +280,6 @@ def _load_event(spec: EventSpec, loaded: _Loaded, report: LoadReport) -> Event:
             )
             report.note(EventActor, created=created)
     _cite_exactly(event, spec, loaded, report)
-    return event
 
 
 def _cite_exactly(event: Event, spec: EventSpec, loaded: _Loaded, report: LoadReport) -> None:
@@ -293,7 +307,7 @@ def _load_coalition(spec: CoalitionSpec, loaded: _Loaded, report: LoadReport) ->
         lookup={"slug": spec.slug},
         values={"name": spec.name, "description": spec.description, "formed_on": spec.formed_on},
     )
-    members = [loaded.orgs[member.organization] for member in spec.members]
+    members = [loaded.orgs[member.organisation] for member in spec.members]
     for membership in coalition.memberships.exclude(organization__in=members):
         membership.delete()
         report.note(CoalitionMembership, removed=True)
@@ -303,7 +317,7 @@ def _load_coalition(spec: CoalitionSpec, loaded: _Loaded, report: LoadReport) ->
             report,
             lookup={
                 "coalition_id": coalition.pk,
-                "organization_id": loaded.org_id(member.organization),
+                "organization_id": loaded.org_id(member.organisation),
             },
             values={
                 "role": member.role,
@@ -344,10 +358,23 @@ def _load_campaign(spec: CampaignSpec, loaded: _Loaded, report: LoadReport) -> N
             upsert(
                 DemandStatus,
                 report,
-                lookup={"demand_id": demand.pk, "status": status.status, "on": status.on},
+                lookup={"demand_id": demand.pk, "status": status.status, "on": status.date},
                 values={"note": status.note, "source_id": loaded.source_id(status.source)},
             )
     loaded.campaigns[spec.slug] = campaign
+
+
+def _load_meeting(spec: MeetingSpec, loaded: _Loaded, report: LoadReport) -> None:
+    loaded.meetings[spec.key] = upsert(
+        ShareholderMeeting,
+        report,
+        lookup={
+            "company_id": loaded.org_id(spec.company),
+            "held_on": spec.held_on,
+            "kind": spec.kind,
+        },
+        values={"location": spec.location},
+    )
 
 
 def _load_resolution(spec: ResolutionSpec, loaded: _Loaded, report: LoadReport) -> None:
@@ -372,14 +399,14 @@ def _load_resolution(spec: ResolutionSpec, loaded: _Loaded, report: LoadReport) 
     )
     set_exactly(resolution.co_filers, [loaded.orgs[s] for s in spec.co_filers], report)
     add_missing(resolution.topics, [loaded.topics[s] for s in spec.topics])
-    for adviser, recommendation, *source in spec.advisers:
+    for advice in spec.advisers:
         upsert(
             ProxyAdviserRecommendation,
             report,
-            lookup={"resolution_id": resolution.pk, "adviser_id": loaded.org_id(adviser)},
+            lookup={"resolution_id": resolution.pk, "adviser_id": loaded.org_id(advice.adviser)},
             values={
-                "recommendation": recommendation,
-                "source_id": loaded.source_id(source[0] if source else ""),
+                "recommendation": advice.recommendation,
+                "source_id": loaded.source_id(advice.source),
             },
         )
     if spec.vote:
@@ -388,9 +415,24 @@ def _load_resolution(spec: ResolutionSpec, loaded: _Loaded, report: LoadReport) 
             report,
             lookup={"resolution_id": resolution.pk},
             values={
-                "reported_support_pct": Decimal(spec.vote.reported_support_pct),
+                "reported_support_pct": spec.vote.reported_support_pct,
                 "reported_basis": spec.vote.reported_basis,
                 "passed": spec.vote.passed,
                 "source_id": loaded.source_id(spec.vote.source),
             },
         )
+
+
+# The writer of one record of each section of the files.
+WRITERS: dict[str, Callable[[Any, _Loaded, LoadReport], None]] = {
+    "organisations": _load_organisation,
+    "products": _load_product,
+    "topics": _load_topic,
+    "sources": _load_source,
+    "controversies": _load_controversy,
+    "events": _load_event,
+    "coalitions": _load_coalition,
+    "campaigns": _load_campaign,
+    "meetings": _load_meeting,
+    "resolutions": _load_resolution,
+}

@@ -1,25 +1,32 @@
-"""Plain, typed records describing the demo data; the loader turns them into rows.
+"""Typed records of the demo data, as ``files`` reads them from ``data/*.yaml``.
 
 Every record names its natural key (a slug, a canonical URL, or a date plus title) so a
-second load finds what the first one wrote instead of adding a copy.
+second load finds what the first one wrote instead of adding a copy. A field whose
+metadata names ``choices`` takes only the values that model field allows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+def choices(model: str, name: str) -> dict[str, tuple[str, str]]:
+    """Field metadata: the value must be one of ``model.name``'s choices."""
+    return {"choices": (model, name)}
 
 
 @dataclass(frozen=True)
 class OrgSpec:
     slug: str
     name: str
-    kind: str
+    kind: str = field(metadata=choices("Organization", "kind"))
     aliases: tuple[str, ...] = ()
     description: str = ""
     website: str = ""
     country: str = ""
-    parent: str = ""  # slug of the parent organisation
+    parent: str = ""  # slug of an organisation listed before this one
     ticker: str = ""
     sec_cik: str = ""
     wikidata_id: str = ""  # only where certain; blank beats invented
@@ -63,7 +70,7 @@ class ControversySpec:
     slug: str
     title: str
     summary: str
-    status: str
+    status: str = field(metadata=choices("Controversy", "status"))
     started_on: dt.date | None
     companies: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
@@ -71,14 +78,20 @@ class ControversySpec:
 
 
 @dataclass(frozen=True)
+class ActorSpec:
+    organisation: str
+    role: str = field(metadata=choices("EventActor", "role"))
+
+
+@dataclass(frozen=True)
 class EventSpec:
     controversies: tuple[str, ...]  # slugs: every case whose timeline shows the event
     occurred_on: dt.date  # first day of the period for fuzzy dates
-    precision: str
-    kind: str
+    precision: str = field(metadata=choices("Event", "occurred_on_precision"))
+    kind: str = field(metadata=choices("Event", "kind"))
     title: str
     summary: str
-    actors: tuple[tuple[str, str], ...] = ()  # (organisation slug, EventActor role)
+    actors: tuple[ActorSpec, ...] = ()
     sources: tuple[Cite, ...] = ()
 
 
@@ -92,7 +105,7 @@ class EventRef:
 
 @dataclass(frozen=True)
 class MemberSpec:
-    organization: str
+    organisation: str
     role: str = "member"
     joined_on: dt.date | None = None
     source: str = ""  # SourceSpec.key of the document naming the member
@@ -110,8 +123,8 @@ class CoalitionSpec:
 
 @dataclass(frozen=True)
 class StatusSpec:
-    status: str
-    on: dt.date
+    status: str = field(metadata=choices("DemandStatus", "status"))
+    date: dt.date
     note: str
     source: str = ""  # SourceSpec.key
 
@@ -143,13 +156,20 @@ class MeetingSpec:
     key: str
     company: str
     held_on: dt.date
-    kind: str = "annual"
+    kind: str = field(default="annual", metadata=choices("ShareholderMeeting", "kind"))
     location: str = ""
 
 
 @dataclass(frozen=True)
+class AdviserSpec:
+    adviser: str  # organisation slug
+    recommendation: str = field(metadata=choices("ProxyAdviserRecommendation", "recommendation"))
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class VoteSpec:
-    reported_support_pct: str  # a Decimal string, e.g. "2.4"
+    reported_support_pct: Decimal
     reported_basis: str
     passed: bool
     source: str = ""
@@ -162,8 +182,10 @@ class ResolutionSpec:
     item_number: str
     title: str
     ask: str
-    status: str
-    board_recommendation: str
+    status: str = field(metadata=choices("ShareholderResolution", "status"))
+    board_recommendation: str = field(
+        metadata=choices("ShareholderResolution", "board_recommendation")
+    )
     controversy: str
     lead_filer: str = ""
     co_filers: tuple[str, ...] = ()
@@ -171,6 +193,15 @@ class ResolutionSpec:
     campaign: str = ""
     filed_on: dt.date | None = None
     topics: tuple[str, ...] = ()
-    # (adviser slug, recommendation) or (adviser slug, recommendation, SourceSpec.key)
-    advisers: tuple[tuple[str, ...], ...] = ()
+    advisers: tuple[AdviserSpec, ...] = ()
     vote: VoteSpec | None = None
+
+
+@dataclass(frozen=True)
+class RetiredSpec:
+    """Rows an older demo wrote that the files no longer have (see retired.yaml)."""
+
+    events: tuple[EventRef, ...] = ()
+    resolutions: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # URLs

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import shutil
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+import yaml
 from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError
 
 from controversies.demo import CASE_SLUG, loader
-from controversies.demo.shareholders import RESOLUTIONS
-from controversies.demo.specs import VoteSpec
+from controversies.demo.files import DATA_DIR
 from controversies.models import (
     Campaign,
     Coalition,
@@ -381,17 +381,21 @@ def test_it_puts_back_a_changed_field_with_one_history_record(demo):
 @pytest.mark.parametrize(
     ("vote", "error"),
     [
-        (VoteSpec(reported_support_pct="240", reported_basis="typo", passed=False), IntegrityError),
-        (VoteSpec(reported_support_pct="2.4", reported_basis="x" * 201, passed=False), ValueError),
+        ({"reported_support_pct": "240", "reported_basis": "typo"}, IntegrityError),
+        ({"reported_support_pct": "2.4", "reported_basis": "x" * 201}, ValueError),
     ],
     ids=["percentage-over-100", "text-longer-than-its-column"],
 )
-def test_it_writes_nothing_when_part_of_the_data_is_invalid(monkeypatch, vote, error):
-    bad = dataclasses.replace(RESOLUTIONS[0], vote=vote)
-    monkeypatch.setattr(loader, "RESOLUTIONS", (bad,))
+def test_it_writes_nothing_when_part_of_the_data_is_invalid(tmp_path, vote, error):
+    """The files are well formed, but the first resolution's vote is a value the database
+    refuses: the rows written before it are rolled back."""
+    data = shutil.copytree(DATA_DIR, tmp_path / "data")
+    shareholders = yaml.safe_load((data / "shareholders.yaml").read_text())
+    shareholders["resolutions"][0]["vote"].update(vote)
+    (data / "shareholders.yaml").write_text(yaml.safe_dump(shareholders))
 
     with pytest.raises(error):
-        loader.load_demo()
+        loader.load_demo(data)
 
     assert not Organization.objects.exists()
     assert not Event.objects.exists()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DataError, IntegrityError
 from django.urls import reverse
 
 from controversies.demo import CASE_SLUG
@@ -22,7 +23,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, base_url: str, **options: Any) -> None:
-        report = load_demo()
+        try:
+            report = load_demo()
+        except (ValueError, IntegrityError, DataError) as exc:
+            # A data file is wrong (DemoDataError is a ValueError) or the database refused
+            # a value; nothing was written. The notes name the record being written.
+            notes = " ".join(getattr(exc, "__notes__", []))
+            raise CommandError(f"The demo was not loaded: {exc} {notes}".strip()) from exc
         for line in report.lines():
             self.stdout.write(line)
         path = reverse("controversies:controversy", args=[CASE_SLUG])
