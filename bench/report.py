@@ -61,58 +61,8 @@ def render(results: dict) -> str:
     ]
     other = []
     for name, scale in results.get("scales", {}).items():
-        if scale.get("seed"):
-            s = scale["seed"]
-            other.append(
-                [f"seed_bulk {name}", f"{s['seconds']:.0f} s, peak {s['peak_rss_mb']:.0f} MB"]
-            )
-        if scale.get("dedupe"):
-            d = scale["dedupe"]
-            other.append(
-                [
-                    f"near-dup lookup, {d['stored_articles']:,} stored",
-                    f"p50 {d['p50_ms']:.2f} ms, p95 {d['p95_ms']:.2f} ms "
-                    f"(index {d['index_entries']:,}, first {d['first_lookup_ms']:.0f} ms)",
-                ]
-            )
-        if scale.get("gunicorn_worker_peak_mb"):
-            other.append(
-                [f"gunicorn worker peak, {name}", f"{scale['gunicorn_worker_peak_mb']:.0f} MB"]
-            )
-        if scale.get("export"):
-            e = scale["export"]
-            other.append(
-                [f"export_dataset {name}", f"{e['seconds']:.0f} s, peak {e['peak_rss_mb']:.0f} MB"]
-            )
-    for row in results.get("matching", []):
-        other.append(
-            [
-                f"matching, {row['aliases']:,} aliases",
-                f"{row['ms_per_article']:.3f} ms/article (build {row['build_s']:.2f} s)",
-            ]
-        )
-    if results.get("automaton"):
-        a = results["automaton"]
-        other.append([f"automaton, {a['aliases']:,} aliases", f"{a['automaton_mb']:.0f} MB"])
-    ing = results.get("ingestion")
-    if ing:
-        other.append(
-            ["ingestion pipeline (worker, c=2)", f"{ing['pipeline_articles_per_s']:.1f} articles/s"]
-        )
-        other.append(
-            [
-                "trafilatura alone (2 processes)",
-                f"{ing['trafilatura_articles_per_s']:.1f} articles/s",
-            ]
-        )
-        mem = ing.get("worker_memory")
-        if mem:
-            other.append(
-                [
-                    f"worker peak at {mem['early_at']:,} / {mem['articles']:,} articles",
-                    f"{mem['early_peak_mb']:.0f} MB / {mem['final_peak_mb']:.0f} MB",
-                ]
-            )
+        other += _scale_rows(name, scale)
+    other += _ingestion_rows(results)
     if other:
         parts += [_table(["measure", "result"], other), ""]
     for section, reason in results.get("skipped", {}).items():
@@ -129,3 +79,63 @@ def render(results: dict) -> str:
         failed = sum(c["verdict"] == "FAIL" for c in checks)
         parts.append(f"{len(checks) - failed} of {len(checks)} targets hold; {failed} fail.")
     return "\n".join(parts)
+
+
+def _scale_rows(name: str, scale: dict) -> list[list[str]]:
+    """Seeding, the near-duplicate lookup, a gunicorn worker's memory and the export,
+    measured at one scale."""
+    rows = []
+    if scale.get("seed"):
+        s = scale["seed"]
+        rows.append([f"seed_bulk {name}", f"{s['seconds']:.0f} s, peak {s['peak_rss_mb']:.0f} MB"])
+    if scale.get("dedupe"):
+        d = scale["dedupe"]
+        rows.append(
+            [
+                f"near-dup lookup, {d['stored_articles']:,} stored",
+                f"p50 {d['p50_ms']:.2f} ms, p95 {d['p95_ms']:.2f} ms "
+                f"(index {d['index_entries']:,}, first {d['first_lookup_ms']:.0f} ms)",
+            ]
+        )
+    if scale.get("gunicorn_worker_peak_mb"):
+        rows.append([f"gunicorn worker peak, {name}", f"{scale['gunicorn_worker_peak_mb']:.0f} MB"])
+    if scale.get("export"):
+        e = scale["export"]
+        rows.append(
+            [f"export_dataset {name}", f"{e['seconds']:.0f} s, peak {e['peak_rss_mb']:.0f} MB"]
+        )
+    return rows
+
+
+def _ingestion_rows(results: dict) -> list[list[str]]:
+    """Matching, the alias automaton, and the ingestion pipeline against trafilatura."""
+    rows = [
+        [
+            f"matching, {row['aliases']:,} aliases",
+            f"{row['ms_per_article']:.3f} ms/article (build {row['build_s']:.2f} s)",
+        ]
+        for row in results.get("matching", [])
+    ]
+    if results.get("automaton"):
+        a = results["automaton"]
+        rows.append([f"automaton, {a['aliases']:,} aliases", f"{a['automaton_mb']:.0f} MB"])
+    ing = results.get("ingestion")
+    if ing:
+        rows.append(
+            ["ingestion pipeline (worker, c=2)", f"{ing['pipeline_articles_per_s']:.1f} articles/s"]
+        )
+        rows.append(
+            [
+                "trafilatura alone (2 processes)",
+                f"{ing['trafilatura_articles_per_s']:.1f} articles/s",
+            ]
+        )
+        mem = ing.get("worker_memory")
+        if mem:
+            rows.append(
+                [
+                    f"worker peak at {mem['early_at']:,} / {mem['articles']:,} articles",
+                    f"{mem['early_peak_mb']:.0f} MB / {mem['final_peak_mb']:.0f} MB",
+                ]
+            )
+    return rows

@@ -108,8 +108,6 @@ def _apps_present(env: dict[str, str]) -> dict[str, bool]:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from bench_data.seed.scales import SCALES
-
     base_url = (
         args.database_url
         or os.environ.get("DATABASE_URL")
@@ -126,7 +124,32 @@ def run(args: argparse.Namespace) -> dict:
         "skipped": {},
     }
     sections = set(args.sections)
-    present: dict[str, bool] = {}
+    _collect_static(base_url)
+    envs, present = _prepare_scales(args, base_url, run_id, results)
+    if "pages" in sections:
+        for name, measured in _pages_in_turns(envs, args.requests).items():
+            results["scales"][name]["pages"] = measured
+    # Matching and ingestion run once, at the first scale; the export at the last one.
+    for index, name in enumerate(args.scales):
+        log(f"== scale {name}")
+        env, out = envs[name], results["scales"][name]
+        first, last = index == 0, index == len(args.scales) - 1
+        if "load" in sections:
+            _load_section(args, env, out, results)
+        if "dedupe" in sections:
+            _dedupe_section(args, env, out, results, present)
+        if first and "matching" in sections:
+            _matching_section(args, env, results, present)
+        if first and "ingestion" in sections:
+            _ingestion_section(args, env, results, present, redis=redis)
+        if last and "export" in sections:
+            _export_section(env, out, results, present)
+    results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    results["targets"] = [c.as_dict() for c in evaluate(results)]
+    return results
+
+
+def _collect_static(base_url: str) -> None:
     # DEBUG is off, as in production: pages need the collected, hashed static files.
     static = run_measured(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -135,6 +158,16 @@ def run(args: argparse.Namespace) -> dict:
     )
     if static.returncode != 0:
         raise RuntimeError(f"collectstatic failed:\n{static.output[-3000:]}")
+
+
+def _prepare_scales(
+    args: argparse.Namespace, base_url: str, run_id: str, results: dict
+) -> tuple[dict[str, dict[str, str]], dict[str, bool]]:
+    """Seed (or reuse) and warm one database per scale; returns each scale's child
+    environment and which optional apps are installed."""
+    from bench_data.seed.scales import SCALES
+
+    present: dict[str, bool] = {}
     envs: dict[str, dict[str, str]] = {}
     for name in args.scales:
         log(f"== scale {name}")
@@ -150,72 +183,79 @@ def run(args: argparse.Namespace) -> dict:
         log(f"  prewarm: {out['prewarm']}")
         results["scales"][name] = out
         present = present or _apps_present(envs[name])
-    if "pages" in sections:
-        for name, measured in _pages_in_turns(envs, args.requests).items():
-            results["scales"][name]["pages"] = measured
-    for index, name in enumerate(args.scales):
-        log(f"== scale {name}")
-        env, out = envs[name], results["scales"][name]
-        if "load" in sections:
-            if not load.wrk_available():
-                results["skipped"]["load"] = "wrk is not installed (apt-get install wrk)"
-            elif out.get("pages"):
-                log("  throughput (gunicorn + wrk)")
-                databases.warm(env["DATABASE_URL"])
-                rows, worker_peak = load.measure(
-                    out["pages"], env=env, seconds=args.seconds, workers=load.default_workers()
-                )
-                floor = next((r.requests_per_s for r in rows if r.name == "floor"), None)
-                out["load"] = [
-                    {**r.__dict__, "ratio": round(r.requests_per_s / floor, 3) if floor else None}
-                    for r in rows
-                ]
-                out["gunicorn_worker_peak_mb"] = worker_peak
-        if "dedupe" in sections:
-            if present.get("ingestion"):
-                log("  near-duplicate lookup")
-                databases.warm(env["DATABASE_URL"])
-                out["dedupe"] = _child("bench.dedupe", env, str(args.lookups))
-            else:
-                results["skipped"]["dedupe"] = "the ingestion pipeline is not installed"
-        if index == 0 and "matching" in sections:
-            if present.get("ingestion"):
-                log("  matching")
-                sizes = ALIAS_SIZES["quick" if args.quick else "full"]
-                spec = ",".join(map(str, sizes))
-                results["matching"] = _child("bench.matching", env, spec)["matching"]
-                results["automaton"] = _child("bench.matching", env, str(sizes[-1]), "--memory")
-            else:
-                results["skipped"]["matching"] = "the ingestion pipeline is not installed"
-        if index == 0 and "ingestion" in sections:
-            if not present.get("ingestion"):
-                results["skipped"]["ingestion"] = "the ingestion pipeline is not installed"
-            elif not redis:
-                results["skipped"]["ingestion"] = "needs REDIS_URL for a real Celery worker"
-            else:
-                log(f"  ingestion ({args.pages} pages, then {args.memory_articles} for memory)")
-                results["ingestion"] = _child(
-                    "bench.ingest", env, str(args.pages), str(args.memory_articles)
-                )
-        if index == len(args.scales) - 1 and "export" in sections:
-            if present.get("opendata"):
-                log("  full export")
-                with tempfile.TemporaryDirectory() as directory:
-                    done = run_measured(
-                        [sys.executable, "manage.py", "export_dataset", directory],
-                        env=env, cwd=str(databases.BASE_DIR),
-                    )  # fmt: skip
-                if done.returncode != 0:
-                    raise RuntimeError(f"export_dataset failed:\n{done.output[-3000:]}")
-                out["export"] = {
-                    "seconds": round(done.seconds, 1),
-                    "peak_rss_mb": round(done.peak_rss_mb, 1),
-                }
-            else:
-                results["skipped"]["export"] = "the open-data app (export_dataset) is not installed"
-    results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    results["targets"] = [c.as_dict() for c in evaluate(results)]
-    return results
+    return envs, present
+
+
+def _load_section(args: argparse.Namespace, env: dict, out: dict, results: dict) -> None:
+    if not load.wrk_available():
+        results["skipped"]["load"] = "wrk is not installed (apt-get install wrk)"
+        return
+    if not out.get("pages"):
+        return
+    log("  throughput (gunicorn + wrk)")
+    databases.warm(env["DATABASE_URL"])
+    rows, worker_peak = load.measure(
+        out["pages"], env=env, seconds=args.seconds, workers=load.default_workers()
+    )
+    floor = next((r.requests_per_s for r in rows if r.name == "floor"), None)
+    out["load"] = [
+        {**r.__dict__, "ratio": round(r.requests_per_s / floor, 3) if floor else None} for r in rows
+    ]
+    out["gunicorn_worker_peak_mb"] = worker_peak
+
+
+def _dedupe_section(
+    args: argparse.Namespace, env: dict, out: dict, results: dict, present: dict
+) -> None:
+    if not present.get("ingestion"):
+        results["skipped"]["dedupe"] = "the ingestion pipeline is not installed"
+        return
+    log("  near-duplicate lookup")
+    databases.warm(env["DATABASE_URL"])
+    out["dedupe"] = _child("bench.dedupe", env, str(args.lookups))
+
+
+def _matching_section(args: argparse.Namespace, env: dict, results: dict, present: dict) -> None:
+    if not present.get("ingestion"):
+        results["skipped"]["matching"] = "the ingestion pipeline is not installed"
+        return
+    log("  matching")
+    sizes = ALIAS_SIZES["quick" if args.quick else "full"]
+    spec = ",".join(map(str, sizes))
+    results["matching"] = _child("bench.matching", env, spec)["matching"]
+    results["automaton"] = _child("bench.matching", env, str(sizes[-1]), "--memory")
+
+
+def _ingestion_section(
+    args: argparse.Namespace, env: dict, results: dict, present: dict, *, redis: bool
+) -> None:
+    if not present.get("ingestion"):
+        results["skipped"]["ingestion"] = "the ingestion pipeline is not installed"
+    elif not redis:
+        results["skipped"]["ingestion"] = "needs REDIS_URL for a real Celery worker"
+    else:
+        log(f"  ingestion ({args.pages} pages, then {args.memory_articles} for memory)")
+        results["ingestion"] = _child(
+            "bench.ingest", env, str(args.pages), str(args.memory_articles)
+        )
+
+
+def _export_section(env: dict, out: dict, results: dict, present: dict) -> None:
+    if not present.get("opendata"):
+        results["skipped"]["export"] = "the open-data app (export_dataset) is not installed"
+        return
+    log("  full export")
+    with tempfile.TemporaryDirectory() as directory:
+        done = run_measured(
+            [sys.executable, "manage.py", "export_dataset", directory],
+            env=env, cwd=str(databases.BASE_DIR),
+        )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"export_dataset failed:\n{done.output[-3000:]}")
+    out["export"] = {
+        "seconds": round(done.seconds, 1),
+        "peak_rss_mb": round(done.peak_rss_mb, 1),
+    }
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

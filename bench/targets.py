@@ -26,7 +26,22 @@ def _pages(scale: dict) -> dict[str, dict]:
 
 
 def evaluate(results: dict) -> list[Check]:
+    """A check for every target the results can be judged against: pages, load,
+    ingestion, matching and dedupe, then memory, in that order."""
     scales = results.get("scales", {})
+    names = list(scales)
+    large = scales[names[-1]] if names else {}
+    return [
+        *_page_checks(scales),
+        *_load_checks(large),
+        *_ingestion_checks(results.get("ingestion") or {}),
+        *_matching_checks(results, scales),
+        *_resource_checks(scales),
+    ]
+
+
+def _page_checks(scales: dict) -> list[Check]:
+    """Each page's p95 at the largest scale, and its p50 and queries across scales."""
     names = list(scales)
     small = scales[names[0]] if names else {}
     large = scales[names[-1]] if names else {}
@@ -34,7 +49,6 @@ def evaluate(results: dict) -> list[Check]:
     large_name = names[-1] if names else "-"
     checks: list[Check] = []
     add = checks.append
-
     small_pages, large_pages = _pages(small), _pages(large)
     for name, page in large_pages.items():
         if name == "floor":
@@ -67,6 +81,13 @@ def evaluate(results: dict) -> list[Check]:
                     _verdict(other["queries"] == page["queries"]),
                 )
             )
+    return checks
+
+
+def _load_checks(large: dict) -> list[Check]:
+    """Each page's throughput under load against the floor page's."""
+    checks: list[Check] = []
+    add = checks.append
     for row in large.get("load", []):
         if row["name"] == "floor" or row.get("ratio") is None:
             continue
@@ -77,8 +98,13 @@ def evaluate(results: dict) -> list[Check]:
                 _verdict(row["ratio"] >= 0.40),
             )
         )
+    return checks
 
-    ingestion = results.get("ingestion") or {}
+
+def _ingestion_checks(ingestion: dict) -> list[Check]:
+    """The pipeline's speed against trafilatura alone, and the worker's memory."""
+    checks: list[Check] = []
+    add = checks.append
     if "ratio" in ingestion:
         add(
             Check(
@@ -99,7 +125,13 @@ def evaluate(results: dict) -> list[Check]:
                 _verdict(growth < 0.20),
             )
         )
+    return checks
 
+
+def _matching_checks(results: dict, scales: dict) -> list[Check]:
+    """How matching and the near-duplicate lookup grow with aliases and articles."""
+    checks: list[Check] = []
+    add = checks.append
     matching = results.get("matching") or []
     if len(matching) > 1:
         growth = matching[-1]["ms_per_article"] / matching[0]["ms_per_article"]
@@ -133,7 +165,17 @@ def evaluate(results: dict) -> list[Check]:
                 _verdict(growth <= 2),
             )
         )
+    return checks
 
+
+def _resource_checks(scales: dict) -> list[Check]:
+    """Peak memory of a gunicorn worker, of seeding each scale and of a full export, and
+    how long seeding the large scale takes."""
+    names = list(scales)
+    large = scales[names[-1]] if names else {}
+    large_name = names[-1] if names else "-"
+    checks: list[Check] = []
+    add = checks.append
     worker = large.get("gunicorn_worker_peak_mb")
     if worker:
         add(Check("gunicorn worker < 250 MB", f"{worker:.0f} MB", _verdict(worker < 250)))

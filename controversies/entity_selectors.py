@@ -248,11 +248,41 @@ def organization_page(slug: str) -> OrganizationPage:
     record, which is only counted: 10 queries, and 2 more to read its involvement when
     the cache is cold."""
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
+    controversies = _aimed_controversies(org)
+    involvement = _involvement(org)
+    events = list(
+        EventActor.objects.filter(organization=org)
+        .select_related("event")
+        .annotate(**home_controversy("event_id"))
+        .order_by("-event__occurred_on", "-event_id")[:EVENT_CAP]
+    )
+    products = list(org.products.order_by("name")[:LIST_CAP])
+    campaigns = _campaigns_of(org)
+    memberships = list(
+        org.coalition_memberships.select_related("coalition", "source").order_by("joined_on", "id")
+    )
+    shareholder_record = len(_shareholder_links(org))
+    return OrganizationPage(
+        organization=org,
+        controversies=controversies,
+        controversies_total=involvement.answers.asked,
+        acted_in=involvement.acted_in,
+        events=events,
+        products=products,
+        campaigns=campaigns,
+        memberships=memberships,
+        shareholder_record=shareholder_record,
+        policy_changes=involvement.policy_changes,
+        scorecard=_scorecard_of(org, involvement),
+    )
 
-    # Controversies aimed at it: the most recently active, each with when it began and
-    # was first answered (two correlated subqueries, evaluated for the listed rows only).
+
+def _aimed_controversies(org: Organization) -> list[Controversy]:
+    """Controversies aimed at ``org``: the most recently active, each with when it began
+    and was first answered (two correlated subqueries, evaluated for the listed rows
+    only)."""
     events_of = Event.objects.filter(controversies=OuterRef("pk")).order_by("occurred_on")
-    controversies = list(
+    return list(
         Controversy.objects.filter(companies=org)
         .annotate(
             first_event_on=Subquery(events_of.values("occurred_on")[:1]),
@@ -262,18 +292,15 @@ def organization_page(slug: str) -> OrganizationPage:
         )
         .order_by("-last_event_on", "title")[:LIST_CAP]
     )
-    involvement = _involvement(org)
-    events = list(
-        EventActor.objects.filter(organization=org)
-        .select_related("event")
-        .annotate(**home_controversy("event_id"))
-        .order_by("-event__occurred_on", "-event_id")[:EVENT_CAP]
-    )
-    products = list(org.products.order_by("name")[:LIST_CAP])
+
+
+def _campaigns_of(org: Organization) -> list[Campaign]:
+    """Campaigns aimed at ``org``, organised by it or by a coalition it belongs to, each
+    marked with whether it is aimed at ``org``."""
     # Subqueries rather than joins, so no DISTINCT over every campaign row is needed.
     targeted = Campaign.targets.through.objects.filter(organization=org)
     organised = Campaign.organisers.through.objects.filter(organization=org)
-    campaigns = list(
+    return list(
         Campaign.objects.filter(
             Q(pk__in=targeted.values("campaign_id"))
             | Q(pk__in=organised.values("campaign_id"))
@@ -289,10 +316,11 @@ def organization_page(slug: str) -> OrganizationPage:
         .select_related("organising_coalition")
         .order_by("-started_on", "name")[:LIST_CAP]
     )
-    memberships = list(
-        org.coalition_memberships.select_related("coalition", "source").order_by("joined_on", "id")
-    )
-    shareholder_record = len(_shareholder_links(org))
+
+
+def _scorecard_of(org: Organization, involvement: Involvement) -> Scorecard:
+    """The scorecard from ``org``'s involvement in controversies and the demands that
+    campaigns made of it (one query for the demands)."""
     latest_status = DemandStatus.objects.filter(demand=OuterRef("pk")).order_by("-on", "-id")
     demands = list(
         Demand.objects.filter(campaign__targets=org)
@@ -303,7 +331,7 @@ def organization_page(slug: str) -> OrganizationPage:
         )
         .values("id", "made_on", "answered_on", "campaign__started_on", "latest")
     )
-    scorecard = scorecard_build(
+    return scorecard_build(
         controversy_answers=involvement.answers,
         demand_answers=[
             Answer(d["made_on"] or d["campaign__started_on"], d["answered_on"]) for d in demands
@@ -312,19 +340,6 @@ def organization_page(slug: str) -> OrganizationPage:
         # Counted over every controversy; the list on the page is capped.
         policy_changes=involvement.policy_change_count,
         declined_to_comment=involvement.declined,
-    )
-    return OrganizationPage(
-        organization=org,
-        controversies=controversies,
-        controversies_total=involvement.answers.asked,
-        acted_in=involvement.acted_in,
-        events=events,
-        products=products,
-        campaigns=campaigns,
-        memberships=memberships,
-        shareholder_record=shareholder_record,
-        policy_changes=involvement.policy_changes,
-        scorecard=scorecard,
     )
 
 

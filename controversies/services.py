@@ -175,35 +175,11 @@ def _merge_rows(
     """Point every reference to ``drop`` at ``keep`` (recursively for collisions)."""
     meta = keep._meta.concrete_model._meta
     for rel in meta.related_objects:
-        if rel.many_to_many:
-            if not rel.through._meta.auto_created:
-                continue  # an explicit through model is moved through its own foreign keys
-            owner_field = rel.field
-            for owner in rel.related_model._base_manager.filter(**{owner_field.name: drop}):
-                _stamp(owner, reason=reason, user=user)
-                manager = getattr(owner, owner_field.name)
-                manager.remove(drop)
-                manager.add(keep)  # add() ignores a link that already exists
-                report.moved[f"{rel.related_model._meta.verbose_name} {owner_field.name}"] += 1
-            continue
-        fk = rel.field
-        label = f"{rel.related_model._meta.verbose_name} {fk.name}"
-        for row in rel.related_model._base_manager.filter(**{fk.name: drop}):
-            if row.pk == keep.pk and type(row)._meta.concrete_model is meta.model:
-                # keep pointed at drop (e.g. its parent); it cannot point at itself.
-                setattr(row, fk.name, None)
-            else:
-                setattr(row, fk.name, keep)
-            duplicate = _find_duplicate(row, fk.name)
-            if duplicate is not None:
-                _merge_rows(keep=duplicate, drop=row, reason=reason, user=user, report=report)
-                _stamp(row, reason=reason, user=user)
-                row.delete()
-                report.dropped_duplicates[label] += 1
-            else:
-                _stamp(row, reason=reason, user=user)
-                row.save(update_fields=[fk.name])
-                report.moved[label] += 1
+        if not rel.many_to_many:
+            _move_references(rel, keep=keep, drop=drop, reason=reason, user=user, report=report)
+        elif rel.through._meta.auto_created:
+            _move_links(rel, keep=keep, drop=drop, reason=reason, user=user, report=report)
+        # An explicit through model is moved through its own foreign keys.
     # The dropped row's own many-to-many links (e.g. a duplicate resolution's co-filers).
     for m2m in meta.many_to_many:
         if not m2m.remote_field.through._meta.auto_created:
@@ -212,6 +188,57 @@ def _merge_rows(
         if linked:
             _stamp(keep, reason=reason, user=user)
             getattr(keep, m2m.name).add(*linked)
+
+
+def _move_links(
+    rel: models.ForeignObjectRel,
+    *,
+    keep: models.Model,
+    drop: models.Model,
+    reason: str,
+    user: object | None,
+    report: MergeReport,
+) -> None:
+    """Relink every owner of an auto-created many-to-many link from ``drop`` to ``keep``."""
+    owner_field = rel.field
+    for owner in rel.related_model._base_manager.filter(**{owner_field.name: drop}):
+        _stamp(owner, reason=reason, user=user)
+        manager = getattr(owner, owner_field.name)
+        manager.remove(drop)
+        manager.add(keep)  # add() ignores a link that already exists
+        report.moved[f"{rel.related_model._meta.verbose_name} {owner_field.name}"] += 1
+
+
+def _move_references(
+    rel: models.ForeignObjectRel,
+    *,
+    keep: models.Model,
+    drop: models.Model,
+    reason: str,
+    user: object | None,
+    report: MergeReport,
+) -> None:
+    """Point every row whose foreign key ``rel`` names ``drop`` at ``keep``; a row that
+    would then duplicate another is merged into it and deleted."""
+    fk = rel.field
+    label = f"{rel.related_model._meta.verbose_name} {fk.name}"
+    meta = keep._meta.concrete_model._meta
+    for row in rel.related_model._base_manager.filter(**{fk.name: drop}):
+        if row.pk == keep.pk and type(row)._meta.concrete_model is meta.model:
+            # keep pointed at drop (e.g. its parent); it cannot point at itself.
+            setattr(row, fk.name, None)
+        else:
+            setattr(row, fk.name, keep)
+        duplicate = _find_duplicate(row, fk.name)
+        if duplicate is not None:
+            _merge_rows(keep=duplicate, drop=row, reason=reason, user=user, report=report)
+            _stamp(row, reason=reason, user=user)
+            row.delete()
+            report.dropped_duplicates[label] += 1
+        else:
+            _stamp(row, reason=reason, user=user)
+            row.save(update_fields=[fk.name])
+            report.moved[label] += 1
 
 
 def _merged_aliases(survivor: Organization, others: list[Organization]) -> str:

@@ -137,11 +137,25 @@ def url_non_document_reason(url: str) -> str | None:
     if query_keys & SEARCH_PARAMETERS:
         return "a search page (a search term in the query)"
     if host == "sec.gov" or host.endswith(".sec.gov"):
-        for pattern, reason in _EDGAR_LISTINGS:
-            if pattern.search(path):
-                return reason
+        edgar_reason = _edgar_listing_reason(path)
+        if edgar_reason:
+            return edgar_reason
     if not segments:
         return None if parts.query else "a site's home page"
+    return _path_non_document_reason(segments)
+
+
+def _edgar_listing_reason(path: str) -> str | None:
+    """Which EDGAR listing or search an sec.gov ``path`` is, if it is one."""
+    for pattern, reason in _EDGAR_LISTINGS:
+        if pattern.search(path):
+            return reason
+    return None
+
+
+def _path_non_document_reason(segments: list[str]) -> str | None:
+    """Why a path of one or more lower-cased ``segments`` looks like a home page, a
+    search, a listing, a date archive or a section front; None otherwise."""
     if len(segments) == 1 and _HOME_FILE.match(segments[0]):
         return "a site's home page"
     for position, segment in enumerate(segments):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 from django.utils.text import slugify
@@ -134,6 +135,20 @@ class _Batch:
         )
 
 
+@dataclass(frozen=True)
+class _Story:
+    """What every event of one controversy shares."""
+
+    pk: int
+    lead: str  # the lead company's name
+    thing: str  # the product or system at issue
+    companies: list[int]
+    others: list[int]  # organisations that act on the companies
+    # Earlier controversies of the lead company still in this batch (not yet written), so
+    # a shared event can move their last-event date.
+    siblings: list[int]
+
+
 def _controversy(
     ctx: SeedContext,
     batch: _Batch,
@@ -161,50 +176,19 @@ def _controversy(
     horizon = min(ctx.today, started + dt.timedelta(days=rng.randint(30, 6 * 365)))
     days = sorted(ctx.day_between(started, horizon) for _ in range(n_events))
     others = [ctx.pick(rng.choice(OTHER_KINDS))[0] for _ in range(3)]
-    # Earlier controversies of the lead company still in this batch (not yet written), so
-    # a shared event can move their last-event date.
     batch_start = pk - len(batch.controversies)
     own = ctx.controversies_by_company.get(companies[0], [])  # ascending ids
-    siblings = own[bisect.bisect_left(own, batch_start) :]
+    story = _Story(
+        pk=pk, lead=lead, thing=thing, companies=companies, others=others,
+        siblings=own[bisect.bisect_left(own, batch_start) :],
+    )  # fmt: skip
 
     last_event_on = None
     for day in days:
         event_id += 1
-        precision = _choose(rng, PRECISIONS)
-        day = period_start(day, precision)
-        last_event_on = max(day, last_event_on) if last_event_on else day
-        actor = rng.choice(others)
-        kind = rng.choices(KINDS, weights=KIND_WEIGHTS)[0]
-        event_title = f"{ctx.org_names[actor]} {rng.choice(words.VERBS)} {lead}'s {thing}"[:300]
-        event_summary = words.sentence(rng, ctx.org_names[actor])
-        if event_id % words.RARE_EVERY == 0:
-            event_summary += f" The {words.RARE_TERM} report followed."
-        stamp = ctx.moment(min(ctx.today, day + dt.timedelta(days=rng.randint(0, 30))))
-        batch.events.append(
-            (event_id, day, precision, kind, event_title, event_summary, stamp, stamp)
-        )
-        batch.event_links.append((event_id, pk))
-        if siblings and rng.random() < SHARED_EVENT_SHARE:
-            sibling = rng.choice(siblings)
-            batch.event_links.append((event_id, sibling))
-            known = batch.last_event_on.get(sibling)
-            batch.last_event_on[sibling] = max(day, known) if known else day
-        roles = {(companies[0], Role.TARGET), (actor, rng.choice(OTHER_ROLES))}
-        if rng.random() < 0.3:
-            roles.add((rng.choice(companies), Role.RESPONDENT))
-        batch.actors += [(event_id, org, role) for org, role in sorted(roles)]
-        cited = []
-        for _ in range(int(sources_per_event[event_id - 1])):
-            source_id += 1
-            cited.append(source_id)
-            batch.sources.append(_source(ctx, source_id, day, event_title, publishers))
-        if source_id > len(cited) and rng.random() < 0.1:
-            # Some documents support several events (a report cited again later).
-            shared = rng.randint(1, source_id - len(cited))
-            cited.append(shared)
-        for position, cited_id in enumerate(cited, start=1):
-            quote = event_summary if position == 1 else ""
-            batch.citations.append((event_id, cited_id, position, quote, ""))
+        n_sources = int(sources_per_event[event_id - 1])
+        on, source_id = _event(ctx, batch, story, event_id, day, source_id, n_sources, publishers)
+        last_event_on = max(on, last_event_on) if last_event_on else on
 
     created = ctx.moment(started)
     if last_event_on:
@@ -222,6 +206,70 @@ def _controversy(
     batch.products += [(pk, product) for product in products]
     batch.topics += [(pk, topic) for topic in topics]
     return event_id, source_id
+
+
+def _event(
+    ctx: SeedContext,
+    batch: _Batch,
+    story: _Story,
+    event_id: int,
+    day: dt.date,
+    source_id: int,
+    n_sources: int,
+    publishers: list[tuple[str, str]],
+) -> tuple[dt.date, int]:
+    """One event of ``story`` around ``day``, its actors and citations; returns the date
+    it was given and the last source id used."""
+    rng = ctx.rng
+    precision = _choose(rng, PRECISIONS)
+    day = period_start(day, precision)
+    actor = rng.choice(story.others)
+    kind = rng.choices(KINDS, weights=KIND_WEIGHTS)[0]
+    title = f"{ctx.org_names[actor]} {rng.choice(words.VERBS)} {story.lead}'s {story.thing}"[:300]
+    summary = words.sentence(rng, ctx.org_names[actor])
+    if event_id % words.RARE_EVERY == 0:
+        summary += f" The {words.RARE_TERM} report followed."
+    stamp = ctx.moment(min(ctx.today, day + dt.timedelta(days=rng.randint(0, 30))))
+    batch.events.append((event_id, day, precision, kind, title, summary, stamp, stamp))
+    batch.event_links.append((event_id, story.pk))
+    if story.siblings and rng.random() < SHARED_EVENT_SHARE:
+        sibling = rng.choice(story.siblings)
+        batch.event_links.append((event_id, sibling))
+        known = batch.last_event_on.get(sibling)
+        batch.last_event_on[sibling] = max(day, known) if known else day
+    roles = {(story.companies[0], Role.TARGET), (actor, rng.choice(OTHER_ROLES))}
+    if rng.random() < 0.3:
+        roles.add((rng.choice(story.companies), Role.RESPONDENT))
+    batch.actors += [(event_id, org, role) for org, role in sorted(roles)]
+    source_id = _cite(ctx, batch, event_id, day, title, summary, source_id, n_sources, publishers)
+    return day, source_id
+
+
+def _cite(
+    ctx: SeedContext,
+    batch: _Batch,
+    event_id: int,
+    day: dt.date,
+    title: str,
+    summary: str,
+    source_id: int,
+    n_sources: int,
+    publishers: list[tuple[str, str]],
+) -> int:
+    """``n_sources`` new sources cited by the event, sometimes an older one too (a report
+    cited again later); returns the last source id used."""
+    rng = ctx.rng
+    cited = []
+    for _ in range(n_sources):
+        source_id += 1
+        cited.append(source_id)
+        batch.sources.append(_source(ctx, source_id, day, title, publishers))
+    if source_id > len(cited) and rng.random() < 0.1:
+        cited.append(rng.randint(1, source_id - len(cited)))
+    for position, cited_id in enumerate(cited, start=1):
+        quote = summary if position == 1 else ""
+        batch.citations.append((event_id, cited_id, position, quote, ""))
+    return source_id
 
 
 def _source(ctx: SeedContext, pk: int, day: dt.date, about: str, publishers) -> tuple:

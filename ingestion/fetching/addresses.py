@@ -14,7 +14,7 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from django.conf import settings
 
@@ -57,6 +57,36 @@ def refused(reason: str) -> FetchError:
 
 def check_url(url: str) -> Target:
     """Return the checked target for ``url`` or raise a non-transient FetchError."""
+    parts = _split_url(url)
+    scheme = parts.scheme.lower()
+    port = _port(parts, scheme)
+    host, literal = _normalise_host(parts.hostname, bracketed=parts.netloc.startswith("["))
+    shown_host = f"[{host}]" if ":" in host else host
+    allowlisted = f"{shown_host}:{port}" in _allowlist()
+    if not allowlisted and port not in settings.INGESTION_ALLOWED_PORTS:
+        raise refused(f"port {port} is not allowed")
+
+    addresses = [literal] if literal is not None else _resolve(host, port)
+    if not allowlisted:
+        _refuse_blocked(addresses, host=host, literal=literal is not None)
+
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    request_target = path + (f"?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else "")
+    host_header = shown_host if port == DEFAULT_PORTS[scheme] else f"{shown_host}:{port}"
+    return Target(
+        url=f"{scheme}://{host_header}{request_target}",
+        scheme=scheme,
+        host=host,
+        port=port,
+        addresses=tuple(dict.fromkeys(str(address) for address in addresses)),
+        host_header=host_header,
+        request_target=request_target,
+    )
+
+
+def _split_url(url: object) -> SplitResult:
+    """The parts of ``url`` once it is known to be short, printable http(s) text with a
+    host and no credentials."""
     if not isinstance(url, str):
         raise refused("the URL is not text")
     url = url.strip()
@@ -74,48 +104,35 @@ def check_url(url: str) -> Target:
     if scheme not in DEFAULT_PORTS:
         shown = f"{scheme[:20]}:" if scheme else "a URL without a scheme"
         raise refused(f"only http and https URLs are fetched, not {shown}")
-    netloc = parts.netloc
-    if "@" in netloc:
+    if "@" in parts.netloc:
         raise refused("URLs with a user name or password are not fetched")
     if not parts.hostname:
         raise refused("the URL has no host")
+    return parts
+
+
+def _port(parts: SplitResult, scheme: str) -> int:
+    """The URL's port, or the scheme's default when it names none."""
     try:
         port = parts.port
     except ValueError:
         raise refused("the URL has an invalid port") from None
     if port is None:
-        port = DEFAULT_PORTS[scheme]
+        return DEFAULT_PORTS[scheme]
     if port == 0:
         raise refused("the URL has an invalid port")
+    return port
 
-    host, literal = _normalise_host(parts.hostname, bracketed=netloc.startswith("["))
-    shown_host = f"[{host}]" if ":" in host else host
-    allowlisted = f"{shown_host}:{port}" in _allowlist()
-    if not allowlisted and port not in settings.INGESTION_ALLOWED_PORTS:
-        raise refused(f"port {port} is not allowed")
 
-    addresses = [literal] if literal is not None else _resolve(host, port)
-    if not allowlisted:
-        for address in addresses:
-            why = blocked_reason(address)
-            if why is None:
-                continue
-            if literal is not None:
-                raise refused(f"{address} is {_article(why)} {why} address")
-            raise refused(f"{host} resolves to {address}, {_article(why)} {why} address")
-
-    path = quote(parts.path or "/", safe=_PATH_SAFE)
-    request_target = path + (f"?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else "")
-    host_header = shown_host if port == DEFAULT_PORTS[scheme] else f"{shown_host}:{port}"
-    return Target(
-        url=f"{scheme}://{host_header}{request_target}",
-        scheme=scheme,
-        host=host,
-        port=port,
-        addresses=tuple(dict.fromkeys(str(address) for address in addresses)),
-        host_header=host_header,
-        request_target=request_target,
-    )
+def _refuse_blocked(addresses: list[IPAddress], *, host: str, literal: bool) -> None:
+    """Refuse the URL if any address it leads to is not public."""
+    for address in addresses:
+        why = blocked_reason(address)
+        if why is None:
+            continue
+        if literal:
+            raise refused(f"{address} is {_article(why)} {why} address")
+        raise refused(f"{host} resolves to {address}, {_article(why)} {why} address")
 
 
 def blocked_reason(address: IPAddress) -> str | None:
@@ -125,24 +142,38 @@ def blocked_reason(address: IPAddress) -> str | None:
         if address.ipv4_mapped is not None:
             inner = blocked_reason(address.ipv4_mapped)
             return f"IPv4-mapped {inner}" if inner else None
-        if address in _IPV4_COMPATIBLE and int(address) > 1:
-            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-            return f"deprecated IPv4-compatible ({embedded})"
-        if address.sixtofour is not None:
-            inner = blocked_reason(address.sixtofour)
-            if inner:
-                return f"6to4 {inner}"
-        if address.teredo is not None:
-            server, client = address.teredo
-            inner = blocked_reason(client) or blocked_reason(server)
-            if inner:
-                return f"Teredo {inner}"
-        if address in _NAT64:
-            inner = blocked_reason(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-            if inner:
-                return f"NAT64 {inner}"
-        if address.is_site_local:
-            return "site-local"
+        why = _ipv6_blocked_reason(address)
+        if why:
+            return why
+    return _range_blocked_reason(address)
+
+
+def _ipv6_blocked_reason(address: ipaddress.IPv6Address) -> str | None:
+    """Why an IPv6 address is refused for the IPv4 address it carries (IPv4-compatible,
+    6to4, Teredo, NAT64) or for being site-local; None leaves it to the range checks."""
+    if address in _IPV4_COMPATIBLE and int(address) > 1:
+        embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        return f"deprecated IPv4-compatible ({embedded})"
+    if address.sixtofour is not None:
+        inner = blocked_reason(address.sixtofour)
+        if inner:
+            return f"6to4 {inner}"
+    if address.teredo is not None:
+        server, client = address.teredo
+        inner = blocked_reason(client) or blocked_reason(server)
+        if inner:
+            return f"Teredo {inner}"
+    if address in _NAT64:
+        inner = blocked_reason(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if inner:
+            return f"NAT64 {inner}"
+    if address.is_site_local:
+        return "site-local"
+    return None
+
+
+def _range_blocked_reason(address: IPAddress) -> str | None:
+    """Which special-purpose range ``address`` is in, or None when it is global."""
     if address.is_unspecified:
         return "unspecified"
     if address.is_loopback:

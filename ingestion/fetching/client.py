@@ -276,32 +276,37 @@ class _Exchange:
             self._connection.close()
 
     def _transport_error(self, exc: BaseException) -> FetchError:
-        host = self.target.host
         if self._expired.is_set() or self.deadline.remaining() <= 0:
             return self.deadline.error()
-        # urllib3 files a refused connection under its connect timeouts; it is not one.
-        if isinstance(exc, NewConnectionError):
-            return FetchError(f"could not connect to {host}", transient=True)
-        if isinstance(exc, ConnectTimeoutError):
-            return FetchError(f"timed out connecting to {host}", transient=True)
-        if isinstance(exc, ReadTimeoutError | TimeoutError):
-            return FetchError(f"timed out waiting for {host}", transient=True)
-        if isinstance(exc, ProtocolError) and isinstance(exc.__context__, TimeoutError):
-            return FetchError(f"timed out waiting for {host}", transient=True)
-        cert_error = isinstance(exc, ssl.SSLCertVerificationError) or (
-            isinstance(exc, SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(exc)
-        )
-        if cert_error or "doesn't match" in str(exc):
-            return FetchError(f"the TLS certificate of {host} could not be verified")
-        if isinstance(exc, SSLError | ssl.SSLError):
-            return FetchError(f"the TLS connection to {host} failed", transient=True)
-        if isinstance(exc, http.client.RemoteDisconnected | http.client.IncompleteRead):
-            return FetchError(f"{host} closed the connection early", transient=True)
-        if isinstance(exc, http.client.HTTPException | ValueError):
-            return FetchError(f"{host} sent an invalid HTTP response")
-        if isinstance(exc, ProtocolError):
-            return FetchError(f"the connection to {host} broke", transient=True)
+        return _connection_error(exc, self.target.host)
+
+
+def _connection_error(exc: BaseException, host: str) -> FetchError:
+    """What went wrong talking to ``host``, said for a reader, and whether a retry may
+    help; the first matching kind of failure wins."""
+    # urllib3 files a refused connection under its connect timeouts; it is not one.
+    if isinstance(exc, NewConnectionError):
         return FetchError(f"could not connect to {host}", transient=True)
+    if isinstance(exc, ConnectTimeoutError):
+        return FetchError(f"timed out connecting to {host}", transient=True)
+    if isinstance(exc, ReadTimeoutError | TimeoutError):
+        return FetchError(f"timed out waiting for {host}", transient=True)
+    if isinstance(exc, ProtocolError) and isinstance(exc.__context__, TimeoutError):
+        return FetchError(f"timed out waiting for {host}", transient=True)
+    cert_error = isinstance(exc, ssl.SSLCertVerificationError) or (
+        isinstance(exc, SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(exc)
+    )
+    if cert_error or "doesn't match" in str(exc):
+        return FetchError(f"the TLS certificate of {host} could not be verified")
+    if isinstance(exc, SSLError | ssl.SSLError):
+        return FetchError(f"the TLS connection to {host} failed", transient=True)
+    if isinstance(exc, http.client.RemoteDisconnected | http.client.IncompleteRead):
+        return FetchError(f"{host} closed the connection early", transient=True)
+    if isinstance(exc, http.client.HTTPException | ValueError):
+        return FetchError(f"{host} sent an invalid HTTP response")
+    if isinstance(exc, ProtocolError):
+        return FetchError(f"the connection to {host} broke", transient=True)
+    return FetchError(f"could not connect to {host}", transient=True)
 
 
 def _as_utf8(header_value: str) -> str:

@@ -180,15 +180,8 @@ def declared_canonical(
     return ""
 
 
-def extract_page(
-    content: bytes,
-    *,
-    url: str,
-    content_type: str = "text/html",
-    charset: str | None = None,
-    feed_date: dt.date | None = None,
-) -> Extracted:
-    """Everything the pipeline keeps from a page, or ExtractionError with the reason."""
+def _html_tree(content: bytes, *, content_type: str, charset: str | None) -> lxml.html.HtmlElement:
+    """The parsed page, or ExtractionError when it is not HTML, is empty or won't parse."""
     if not isinstance(content, bytes):
         raise TypeError("extract_page takes the response body as bytes")
     media_type = (content_type or "").split(";")[0].strip().lower()
@@ -198,9 +191,40 @@ def extract_page(
         raise ExtractionError("The page is empty.")
     text = _XML_DECLARATION.sub("", decode_page(content, charset=charset), count=1)
     try:
-        tree = lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"The page is not parseable HTML: {exc}") from None
+
+
+def _publication_date(
+    *,
+    ld_date: dt.date | None,
+    og_date: dt.date | None,
+    feed_date: dt.date | None,
+    guessed: str,
+) -> tuple[dt.date | None, str]:
+    """The publication date and where it came from: the page's JSON-LD first, then its
+    OpenGraph tags, then the feed's date, then trafilatura's guess ("" when none)."""
+    if ld_date:
+        return ld_date, "json_ld"
+    if og_date:
+        return og_date, "opengraph"
+    if feed_date:
+        return feed_date, "feed"
+    published_on = _parse_date(guessed)
+    return published_on, "guessed" if published_on else ""
+
+
+def extract_page(
+    content: bytes,
+    *,
+    url: str,
+    content_type: str = "text/html",
+    charset: str | None = None,
+    feed_date: dt.date | None = None,
+) -> Extracted:
+    """Everything the pipeline keeps from a page, or ExtractionError with the reason."""
+    tree = _html_tree(content, content_type=content_type, charset=charset)
 
     # Everything read from the tree is read before trafilatura gets it: it may prune it.
     ld = _json_ld_article(tree)
@@ -239,16 +263,9 @@ def extract_page(
     def guess(name: str) -> str:
         return getattr(guessed, name, None) or ""
 
-    if ld_date:
-        published_on, date_source = ld_date, "json_ld"
-    elif og_date:
-        published_on, date_source = og_date, "opengraph"
-    elif feed_date:
-        published_on, date_source = feed_date, "feed"
-    else:
-        published_on = _parse_date(guess("date"))
-        date_source = "guessed" if published_on else ""
-
+    published_on, date_source = _publication_date(
+        ld_date=ld_date, og_date=og_date, feed_date=feed_date, guessed=guess("date")
+    )
     title = headline or og_title or guess("title")
     author = ld_author or guess("author")
     site_name = og_site_name or ld_publisher or guess("sitename") or (urlsplit(url).hostname or "")
