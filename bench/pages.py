@@ -82,9 +82,9 @@ def pick_pages() -> list[Page]:
     }
     search = url("controversies:search")
     organizations = url("controversies:organizations_index")
-    # A search within the index: a company suffix of the seed's (one company in eight
-    # has it), so it matches the same share of rows at every scale.
-    index_word = words.COMPANY_SUFFIXES[1]
+    # A search within the index: a fragment about a fifth of the seed's names contain,
+    # so it matches the same share of rows, and a full page, at small and at large.
+    index_word = "an"
     candidates = [
         (FLOOR, url("bench_floor", slug)),
         ("home", url("controversies:home")),
