@@ -1,4 +1,9 @@
-"""Canonical URLs, exact copies and syndicated near-copies.
+"""Step 4, dedupe: canonical URLs, exact copies and syndicated near-copies.
+
+``fingerprint()`` reads the extracted text (before any lock); ``check()`` says which
+article, if any, the page copies. ``check()`` must run under the writer's lock with the
+dedupe lock taken (``sql.lock_state(serialise_dedupe=True)``): two near-copies stored
+at once must see each other. Neither writes.
 
 Three nets, tightest first: the canonical URL is unique; a SHA-256 of the normalised text
 catches the same story under another address; a MinHash LSH index over word shingles
@@ -19,24 +24,23 @@ import hashlib
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.conf import settings
 from django.db import connection
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from ingestion.models import Article, ArticleState
+from ingestion.pipeline.extract import Extracted
 
 NUM_PERM = 128
 SCHEME = "affine32"
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE_THRESHOLD = 0.8
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Any constant works; it names the lock that serialises dedupe across workers on Postgres.
-_ADVISORY_LOCK_KEY = 0x1D0C5
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
@@ -95,14 +99,6 @@ _NEWER_SQL = """
 """
 _TOP_UP_BATCH = 5_000
 _LAST_SEQ_SQL = "SELECT MAX(minhash_seq) FROM ingestion_article"
-
-
-def next_minhash_seq() -> RawSQL:
-    """The minhash_seq of an article whose signature is being stored: in the UPDATE that
-    stores it, under the dedupe lock (serialising_column), so the numbers follow the
-    order in which the rows are committed and a top-up never skips one. Unlike the time
-    of the write, they do not depend on any worker's clock."""
-    return RawSQL("(SELECT COALESCE(MAX(minhash_seq), 0) + 1 FROM ingestion_article)", [])
 
 
 class NearDuplicateIndex:
@@ -256,12 +252,54 @@ def original_of(article: Article) -> Article:
     return article
 
 
-def serialising_column() -> str:
-    """A column for lock_state's ``extra``: taking the row lock also makes concurrent
-    workers dedupe one at a time (PostgreSQL; nothing on SQLite, which has one writer),
-    so two near-copies processed at the same moment still see each other. In the same
-    query, not one of its own: the lock is taken for every article. PostgreSQL computes
-    the column before it locks the row, so the order is the lock, then the row."""
-    if connection.vendor != "postgresql":
-        return ""
-    return f", pg_advisory_xact_lock({_ADVISORY_LOCK_KEY}) IS NULL"
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the text of an article is, for spotting copies of it."""
+
+    content_hash: str
+    signature: MinHash | None  # None for a text too short to shingle
+
+    def minhash_bytes(self) -> bytes | None:
+        return minhash_to_bytes(self.signature) if self.signature is not None else None
+
+
+def fingerprint(text: str) -> Fingerprint:
+    normalised = normalise_text(text)  # once, for both fingerprints
+    return Fingerprint(
+        content_hash=content_hash(text, normalised=normalised),
+        signature=minhash_of(text, normalised=normalised),
+    )
+
+
+@dataclass(frozen=True)
+class Dedupe:
+    """The page's canonical URL, and the original it copies (None if it looks new)."""
+
+    canonical_url: str
+    original: Article | None = None
+    reason: str = ""
+
+
+def check(*, article: Article, final_url: str, extracted: Extracted, found: Fingerprint) -> Dedupe:
+    """The dedupe step's verdict on an article fetched from ``final_url``. Run it under
+    the writer's lock (see the module's docstring)."""
+    canonical = page_canonical_url(
+        article=article, final_url=final_url, declared=extracted.declared_canonical
+    )
+    holders = url_and_text_holders(
+        article=article, canonical_url=canonical, text_hash=found.content_hash
+    )
+    if holders[0] is not None and holders[0].state == ArticleState.FAILED:
+        # A failed row cannot be an original, but it owns the URL: keep ours.
+        canonical = article.canonical_url
+    duplicate = find_duplicate(
+        article=article,
+        canonical_url=canonical,
+        text_hash=found.content_hash,
+        signature=found.signature,
+        holders=holders,
+    )
+    if duplicate is None:
+        return Dedupe(canonical_url=canonical)
+    original, reason = duplicate
+    return Dedupe(canonical_url=canonical, original=original, reason=reason)
