@@ -29,11 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.conf import settings
-from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from ingestion.models import Article, ArticleState
+from ingestion.pipeline import sql
 from ingestion.pipeline.extract import Extracted
 
 NUM_PERM = 128
@@ -87,18 +88,7 @@ def minhash_from_bytes(data: bytes | memoryview) -> MinHash:
     return _new_minhash(np.frombuffer(bytes(data), dtype=np.uint32))
 
 
-# The top-up, written out: it runs before every lookup, and compiling it as a queryset
-# cost more than running it. minhash_seq is only set on rows that may be originals.
-# In order and in batches, so the planner walks the minhash_seq index from the last
-# number whatever it believes about the column, and a worker back from a long pause
-# does not read every row stored meanwhile at once.
-_NEWER_SQL = """
-    SELECT id, minhash, minhash_seq FROM ingestion_article
-     WHERE minhash_seq > %s AND state NOT IN (%s, %s)
-     ORDER BY minhash_seq LIMIT %s
-"""
 _TOP_UP_BATCH = 5_000
-_LAST_SEQ_SQL = "SELECT MAX(minhash_seq) FROM ingestion_article"
 
 
 class NearDuplicateIndex:
@@ -132,25 +122,21 @@ class NearDuplicateIndex:
         rebuild_every = dt.timedelta(seconds=settings.INGESTION_LSH_REBUILD_SECONDS)
         if self._built_at is None or now - self._built_at > rebuild_every:
             self.reset()
-            with connection.cursor() as cursor:  # first: later rows come by top-up
-                cursor.execute(_LAST_SEQ_SQL)
-                self._last_seq = cursor.fetchone()[0] or 0
+            # First: later rows come by top-up.
+            self._last_seq = Article.objects.aggregate(last=Max("minhash_seq"))["last"] or 0
             newest = self._candidates().order_by("-created_at")
             self._insert(newest.values_list("pk", "minhash")[: settings.INGESTION_LSH_MAX_ENTRIES])
             self._built_at = now
             return
         # Not limited to the window: an old article stored again just now joins the index
         # until the next rebuild.
-        skipped = [ArticleState.DUPLICATE, ArticleState.FAILED]
-        with connection.cursor() as cursor:
-            while True:
-                cursor.execute(_NEWER_SQL, [self._last_seq, *skipped, _TOP_UP_BATCH])
-                rows = cursor.fetchall()
-                self._insert((pk, data) for pk, data, _seq in rows)
-                if rows:
-                    self._last_seq = rows[-1][2]
-                if len(rows) < _TOP_UP_BATCH:
-                    break
+        while True:
+            rows = sql.minhash_rows_after(self._last_seq, limit=_TOP_UP_BATCH)
+            self._insert((pk, data) for pk, data, _seq in rows)
+            if rows:
+                self._last_seq = rows[-1][2]
+            if len(rows) < _TOP_UP_BATCH:
+                break
         # Some headroom, or a full window would be rebuilt after every new article.
         limit = settings.INGESTION_LSH_MAX_ENTRIES
         if self.size > limit + limit // 10:
@@ -179,25 +165,16 @@ def page_canonical_url(*, article: Article, final_url: str, declared: str) -> st
 Holders = tuple[Article | None, Article | None]
 
 
-# Written out rather than as two ORM querysets joined with union(): it runs under the
-# dedupe lock for every article, and compiling the union cost ten times running it.
-# Each side in a subquery of its own: SQLite refuses a parenthesised side of a UNION.
-_HOLDERS_SQL = """
-    SELECT * FROM (SELECT 'url' AS holds, id, state, duplicate_of_id FROM ingestion_article
-                    WHERE canonical_url = %s AND id <> %s LIMIT 1) AS by_url
-    UNION ALL
-    SELECT * FROM (SELECT 'text' AS holds, id, state, duplicate_of_id FROM ingestion_article
-                    WHERE content_hash = %s AND id <> %s AND state <> %s
-                    ORDER BY created_at, id LIMIT 1) AS by_text
-"""
-
-
 def url_and_text_holders(*, article: Article, canonical_url: str, text_hash: str) -> Holders:
     """In one query: the article holding ``canonical_url`` (in any state) and the first
     one, not failed, with the same text (each with only pk, state and duplicate_of
     loaded)."""
-    params = [canonical_url, article.pk, text_hash, article.pk, ArticleState.FAILED]
-    found = {row.holds: row for row in Article.objects.raw(_HOLDERS_SQL, params)}
+    found = {
+        row.holds: row
+        for row in sql.url_and_text_holders(
+            article_id=article.pk, canonical_url=canonical_url, text_hash=text_hash
+        )
+    }
     return found.get("url"), found.get("text")
 
 

@@ -1,4 +1,5 @@
-"""The SQL the writer (``write.py``) sends by hand, and why each is not a queryset.
+"""The pipeline's hand-written SQL: the writer's lock and writes (``write.py``) and
+the dedupe step's reads under that lock (``dedupe.py``).
 
 Bench target served by every statement here: "ingestion >= 70% of trafilatura alone"
 (bench/targets.py). These run once or more for every article; as querysets their
@@ -15,7 +16,7 @@ from django.db.models import Model
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import UpdateQuery
 
-from ingestion.models import Article
+from ingestion.models import Article, ArticleState
 
 # Any constant works; it names the lock that serialises dedupe across workers on Postgres.
 _DEDUPE_LOCK_KEY = 0x1D0C5
@@ -121,3 +122,43 @@ def execute_together(statements: Iterable[Statement | None]) -> None:
             return
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+# The holders in one query rather than two querysets joined with union(): it runs under
+# the dedupe lock for every article. Each side in a subquery of its own: SQLite refuses a
+# parenthesised side of a UNION.
+_HOLDERS_SQL = """
+    SELECT * FROM (SELECT 'url' AS holds, id, state, duplicate_of_id FROM ingestion_article
+                    WHERE canonical_url = %s AND id <> %s LIMIT 1) AS by_url
+    UNION ALL
+    SELECT * FROM (SELECT 'text' AS holds, id, state, duplicate_of_id FROM ingestion_article
+                    WHERE content_hash = %s AND id <> %s AND state <> %s
+                    ORDER BY created_at, id LIMIT 1) AS by_text
+"""
+
+
+def url_and_text_holders(*, article_id: int, canonical_url: str, text_hash: str):
+    """Articles (with only pk, state and duplicate_of loaded, and ``holds``: "url" or
+    "text") other than ``article_id``: the one holding ``canonical_url``, and the first
+    one, not failed, with the text hash."""
+    params = [canonical_url, article_id, text_hash, article_id, ArticleState.FAILED]
+    return Article.objects.raw(_HOLDERS_SQL, params)
+
+
+# The near-duplicate index's top-up, before every lookup. In order and in batches, so
+# the planner walks the minhash_seq index from the last number whatever it believes
+# about the column, and a worker back from a long pause does not read every row stored
+# meanwhile at once. minhash_seq is only set on rows that may be originals.
+_NEWER_SQL = """
+    SELECT id, minhash, minhash_seq FROM ingestion_article
+     WHERE minhash_seq > %s AND state NOT IN (%s, %s)
+     ORDER BY minhash_seq LIMIT %s
+"""
+
+
+def minhash_rows_after(last_seq: int, *, limit: int) -> list[tuple]:
+    """(id, minhash, minhash_seq) of at most ``limit`` articles numbered after
+    ``last_seq``, in order, copies and failures left out."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEWER_SQL, [last_seq, ArticleState.DUPLICATE, ArticleState.FAILED, limit])
+        return cursor.fetchall()
