@@ -8,11 +8,12 @@ except where said:
 3. extract (extract.py): main text and metadata.
 4. dedupe (dedupe.py): the text's fingerprint, then, under the writer's lock, the
    canonical URL and the original the page copies, if any.
-5. match (matching.py): the organisations and products named, and the relevance.
+5. match (matching.py): the organisations and products named, and the relevance
+   (relevance.py).
 6. suggest (suggest.py): the controversies the article probably belongs to, and why.
 7. write (write.py): the one writer: under the row lock it stores what the steps found
-   and moves the article to in review, duplicate or failed. Its hand-written SQL is in
-   sql.py, beside the bench target it serves.
+   and moves the article to in review, duplicate or failed. Its hand-written SQL, and
+   the dedupe step's, is in sql.py, beside the bench target it serves.
 
 The runner (runner.py) calls the steps in order and then the writer; the Celery task
 ``ingestion.tasks.advance_article`` calls the runner, and so do the tests. Each write
