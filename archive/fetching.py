@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from ingestion.fetch import FetchError, FetchResult
+from ingestion.fetching import FetchError, FetchResult
 from ingestion.fetching.client import Profile, fetch
 
 OFFLINE_AFTER = 3

@@ -27,7 +27,7 @@ from archive.models import LinkCheck, LinkStatus, SourceStatus
 from archive.text import document_text
 from config import page_cache
 from controversies.models import Source
-from ingestion.fetch import FetchError, FetchResult
+from ingestion.fetching import FetchError, FetchResult
 from ingestion.pipeline.dedupe import content_hash as text_content_hash
 
 GONE_STATUSES = frozenset({404, 410})

@@ -16,7 +16,7 @@ from django.conf import settings
 from archive.fetching import fetch_document
 from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.models import Source
-from ingestion.fetch import FetchError
+from ingestion.fetching import FetchError
 
 logger = logging.getLogger(__name__)
 

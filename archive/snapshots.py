@@ -25,7 +25,7 @@ from archive.text import document_text
 from archive.warc import warc_bytes
 from config import page_cache
 from controversies.models import Source
-from ingestion.fetch import FetchError
+from ingestion.fetching import FetchError
 from ingestion.pipeline.dedupe import content_hash as text_content_hash
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.etree
 import lxml.html
 
-from ingestion.fetch import FetchResult
+from ingestion.fetching import FetchResult
 from ingestion.pipeline.extract import HTML_TYPES, ExtractionError, decode_page, extract_page
 from ingestion.sanitize import html_to_text
 

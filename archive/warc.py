@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ingestion.fetch import FetchResult
+from ingestion.fetching import FetchResult
 
 
 def _status_line(status: int) -> str:

@@ -227,7 +227,7 @@ SITE_NAME = env_str("SITE_NAME", "AI Accountability Tracker")
 CORRECTIONS_EMAIL = env_str("CORRECTIONS_EMAIL", "corrections@example.org")
 # host:port pairs that the ingestion fetcher may reach even on loopback (tests, local feeds).
 INGESTION_ALLOWED_HOSTS = env_list("INGESTION_ALLOWED_HOSTS")
-# The safe HTTP client (ingestion/fetch.py): ports it may reach on public addresses,
+# The safe HTTP client (ingestion/fetching/): ports it may reach on public addresses,
 # timeouts in seconds (the total one is wall-clock for a whole fetch, redirects included),
 # a per-host token bucket (requests per second and burst) and the User-Agent it sends.
 INGESTION_ALLOWED_PORTS = [

@@ -1,5 +1,5 @@
 """Derived data only: curated edits make cached facet counts (and the resolution table's
-filter options) stale."""
+filter options) stale, and start a new curated data version (``curated_version``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from config.cache import cache_recovered
 from controversies import facets
+from controversies.curated_version import bump_curated_data_version
 
 # Models whose rows or links feed the facet counts or the resolution filter options.
 # Sources, votes and history rows do not, so the stream of ingested articles leaves the
@@ -44,15 +45,18 @@ def _feeds_facets(sender: type) -> bool:
 def _forget_facets_on_write(sender: type, **kwargs: object) -> None:
     if _feeds_facets(sender):
         facets.invalidate()
+        bump_curated_data_version()
 
 
 @receiver(m2m_changed, dispatch_uid="controversies.facets.m2m")
 def _forget_facets_on_link(sender: type, action: str, **kwargs: object) -> None:
     if _feeds_facets(sender) and action in ("post_add", "post_remove", "post_clear"):
         facets.invalidate()
+        bump_curated_data_version()
 
 
 @receiver(cache_recovered, dispatch_uid="controversies.facets.cache_recovered")
 def _forget_facets_after_outage(sender: type, **kwargs: object) -> None:
     # An edit made while the cache was unreachable could not bump the generation.
     facets.invalidate()
+    bump_curated_data_version()

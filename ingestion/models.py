@@ -48,6 +48,10 @@ class Feed(models.Model):
 
 
 class ArticleState(models.TextChoices):
+    """What ingestion.pipeline.write says of each. Fetched, extracted and matched are
+    only found on rows left by earlier versions, which wrote between steps; the runner
+    takes such a row on to review."""
+
     QUEUED = "queued", "Queued"
     FETCHED = "fetched", "Fetched"
     EXTRACTED = "extracted", "Extracted"

@@ -25,7 +25,6 @@ from controversies.models import (
 )
 from ingestion.matched_sentence import first_sentence_naming
 from ingestion.models import Article, ArticleState
-from ingestion.pipeline.common import lock_article
 
 
 class ReviewError(ValueError):
@@ -36,7 +35,7 @@ REVIEWABLE = (ArticleState.IN_REVIEW,)
 
 
 def _lock_for_review(article: Article) -> Article:
-    locked = lock_article(article.pk, REVIEWABLE)
+    locked = Article.objects.select_for_update().filter(pk=article.pk, state__in=REVIEWABLE).first()
     if locked is None:
         article.refresh_from_db()
         raise ReviewError(

@@ -1,4 +1,4 @@
-"""Every piece of HTML that ingestion stores or shows goes through nh3 first."""
+"""Every piece of HTML that ingestion keeps becomes plain text through nh3 first."""
 
 from __future__ import annotations
 
@@ -11,11 +11,6 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Block-level tags become line breaks, so paragraphs do not run into each other.
 _BLOCK_TAGS = re.compile(r"(?i)<\s*(br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>")
-
-
-def clean_html(value: str) -> str:
-    """HTML safe to show: nh3's allow-list of tags and attributes, links made noopener."""
-    return nh3.clean(value or "", link_rel="noopener noreferrer nofollow")
 
 
 def html_to_text(value: str, *, max_length: int | None = None) -> str:

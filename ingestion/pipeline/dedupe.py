@@ -1,4 +1,9 @@
-"""Canonical URLs, exact copies and syndicated near-copies.
+"""Step 4, dedupe: canonical URLs, exact copies and syndicated near-copies.
+
+``fingerprint()`` reads the extracted text (before any lock); ``check()`` says which
+article, if any, the page copies. ``check()`` must run under the writer's lock with the
+dedupe lock taken (``sql.lock_state(serialise_dedupe=True)``): two near-copies stored
+at once must see each other. Neither writes.
 
 Three nets, tightest first: the canonical URL is unique; a SHA-256 of the normalised text
 catches the same story under another address; a MinHash LSH index over word shingles
@@ -19,24 +24,24 @@ import hashlib
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.conf import settings
-from django.db import connection
-from django.db.models.expressions import RawSQL
+from django.db.models import Max
 from django.utils import timezone
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from ingestion.models import Article, ArticleState
+from ingestion.pipeline import sql
+from ingestion.pipeline.extract import Extracted
 
 NUM_PERM = 128
 SCHEME = "affine32"
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE_THRESHOLD = 0.8
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Any constant works; it names the lock that serialises dedupe across workers on Postgres.
-_ADVISORY_LOCK_KEY = 0x1D0C5
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
@@ -83,26 +88,7 @@ def minhash_from_bytes(data: bytes | memoryview) -> MinHash:
     return _new_minhash(np.frombuffer(bytes(data), dtype=np.uint32))
 
 
-# The top-up, written out: it runs before every lookup, and compiling it as a queryset
-# cost more than running it. minhash_seq is only set on rows that may be originals.
-# In order and in batches, so the planner walks the minhash_seq index from the last
-# number whatever it believes about the column, and a worker back from a long pause
-# does not read every row stored meanwhile at once.
-_NEWER_SQL = """
-    SELECT id, minhash, minhash_seq FROM ingestion_article
-     WHERE minhash_seq > %s AND state NOT IN (%s, %s)
-     ORDER BY minhash_seq LIMIT %s
-"""
 _TOP_UP_BATCH = 5_000
-_LAST_SEQ_SQL = "SELECT MAX(minhash_seq) FROM ingestion_article"
-
-
-def next_minhash_seq() -> RawSQL:
-    """The minhash_seq of an article whose signature is being stored: in the UPDATE that
-    stores it, under the dedupe lock (serialising_column), so the numbers follow the
-    order in which the rows are committed and a top-up never skips one. Unlike the time
-    of the write, they do not depend on any worker's clock."""
-    return RawSQL("(SELECT COALESCE(MAX(minhash_seq), 0) + 1 FROM ingestion_article)", [])
 
 
 class NearDuplicateIndex:
@@ -136,25 +122,21 @@ class NearDuplicateIndex:
         rebuild_every = dt.timedelta(seconds=settings.INGESTION_LSH_REBUILD_SECONDS)
         if self._built_at is None or now - self._built_at > rebuild_every:
             self.reset()
-            with connection.cursor() as cursor:  # first: later rows come by top-up
-                cursor.execute(_LAST_SEQ_SQL)
-                self._last_seq = cursor.fetchone()[0] or 0
+            # First: later rows come by top-up.
+            self._last_seq = Article.objects.aggregate(last=Max("minhash_seq"))["last"] or 0
             newest = self._candidates().order_by("-created_at")
             self._insert(newest.values_list("pk", "minhash")[: settings.INGESTION_LSH_MAX_ENTRIES])
             self._built_at = now
             return
         # Not limited to the window: an old article stored again just now joins the index
         # until the next rebuild.
-        skipped = [ArticleState.DUPLICATE, ArticleState.FAILED]
-        with connection.cursor() as cursor:
-            while True:
-                cursor.execute(_NEWER_SQL, [self._last_seq, *skipped, _TOP_UP_BATCH])
-                rows = cursor.fetchall()
-                self._insert((pk, data) for pk, data, _seq in rows)
-                if rows:
-                    self._last_seq = rows[-1][2]
-                if len(rows) < _TOP_UP_BATCH:
-                    break
+        while True:
+            rows = sql.minhash_rows_after(self._last_seq, limit=_TOP_UP_BATCH)
+            self._insert((pk, data) for pk, data, _seq in rows)
+            if rows:
+                self._last_seq = rows[-1][2]
+            if len(rows) < _TOP_UP_BATCH:
+                break
         # Some headroom, or a full window would be rebuilt after every new article.
         limit = settings.INGESTION_LSH_MAX_ENTRIES
         if self.size > limit + limit // 10:
@@ -183,25 +165,16 @@ def page_canonical_url(*, article: Article, final_url: str, declared: str) -> st
 Holders = tuple[Article | None, Article | None]
 
 
-# Written out rather than as two ORM querysets joined with union(): it runs under the
-# dedupe lock for every article, and compiling the union cost ten times running it.
-# Each side in a subquery of its own: SQLite refuses a parenthesised side of a UNION.
-_HOLDERS_SQL = """
-    SELECT * FROM (SELECT 'url' AS holds, id, state, duplicate_of_id FROM ingestion_article
-                    WHERE canonical_url = %s AND id <> %s LIMIT 1) AS by_url
-    UNION ALL
-    SELECT * FROM (SELECT 'text' AS holds, id, state, duplicate_of_id FROM ingestion_article
-                    WHERE content_hash = %s AND id <> %s AND state <> %s
-                    ORDER BY created_at, id LIMIT 1) AS by_text
-"""
-
-
 def url_and_text_holders(*, article: Article, canonical_url: str, text_hash: str) -> Holders:
     """In one query: the article holding ``canonical_url`` (in any state) and the first
     one, not failed, with the same text (each with only pk, state and duplicate_of
     loaded)."""
-    params = [canonical_url, article.pk, text_hash, article.pk, ArticleState.FAILED]
-    found = {row.holds: row for row in Article.objects.raw(_HOLDERS_SQL, params)}
+    found = {
+        row.holds: row
+        for row in sql.url_and_text_holders(
+            article_id=article.pk, canonical_url=canonical_url, text_hash=text_hash
+        )
+    }
     return found.get("url"), found.get("text")
 
 
@@ -256,12 +229,54 @@ def original_of(article: Article) -> Article:
     return article
 
 
-def serialising_column() -> str:
-    """A column for lock_state's ``extra``: taking the row lock also makes concurrent
-    workers dedupe one at a time (PostgreSQL; nothing on SQLite, which has one writer),
-    so two near-copies processed at the same moment still see each other. In the same
-    query, not one of its own: the lock is taken for every article. PostgreSQL computes
-    the column before it locks the row, so the order is the lock, then the row."""
-    if connection.vendor != "postgresql":
-        return ""
-    return f", pg_advisory_xact_lock({_ADVISORY_LOCK_KEY}) IS NULL"
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the text of an article is, for spotting copies of it."""
+
+    content_hash: str
+    signature: MinHash | None  # None for a text too short to shingle
+
+    def minhash_bytes(self) -> bytes | None:
+        return minhash_to_bytes(self.signature) if self.signature is not None else None
+
+
+def fingerprint(text: str) -> Fingerprint:
+    normalised = normalise_text(text)  # once, for both fingerprints
+    return Fingerprint(
+        content_hash=content_hash(text, normalised=normalised),
+        signature=minhash_of(text, normalised=normalised),
+    )
+
+
+@dataclass(frozen=True)
+class Dedupe:
+    """The page's canonical URL, and the original it copies (None if it looks new)."""
+
+    canonical_url: str
+    original: Article | None = None
+    reason: str = ""
+
+
+def check(*, article: Article, final_url: str, extracted: Extracted, found: Fingerprint) -> Dedupe:
+    """The dedupe step's verdict on an article fetched from ``final_url``. Run it under
+    the writer's lock (see the module's docstring)."""
+    canonical = page_canonical_url(
+        article=article, final_url=final_url, declared=extracted.declared_canonical
+    )
+    holders = url_and_text_holders(
+        article=article, canonical_url=canonical, text_hash=found.content_hash
+    )
+    if holders[0] is not None and holders[0].state == ArticleState.FAILED:
+        # A failed row cannot be an original, but it owns the URL: keep ours.
+        canonical = article.canonical_url
+    duplicate = find_duplicate(
+        article=article,
+        canonical_url=canonical,
+        text_hash=found.content_hash,
+        signature=found.signature,
+        holders=holders,
+    )
+    if duplicate is None:
+        return Dedupe(canonical_url=canonical)
+    original, reason = duplicate
+    return Dedupe(canonical_url=canonical, original=original, reason=reason)

@@ -1,4 +1,4 @@
-"""Main text and metadata from a page's bytes, with trafilatura.
+"""Step 3, extract: main text and metadata from a page's bytes, with trafilatura.
 
 Dates are taken in order of trust: a JSON-LD ``datePublished``, an OpenGraph
 ``article:published_time``, the feed entry's date, and only then trafilatura's guess.
@@ -17,6 +17,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from ingestion.models import Article
+from ingestion.pipeline.fetch import Page
 from ingestion.sanitize import html_to_text
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -280,4 +282,18 @@ def extract_page(
         language=language,
         text=body,
         declared_canonical=canonical,
+    )
+
+
+def extract(article: Article, page: Page) -> Extracted:
+    """The extract step: what the article's fetched page says (see extract_page), the
+    feed entry's date standing in for a page without one. Raises ExtractionError with
+    the reason. Writes nothing."""
+    feed_date = article.feed_published_at.date() if article.feed_published_at else None
+    return extract_page(
+        page.result.content,
+        url=page.result.final_url,
+        content_type=page.result.content_type,
+        charset=page.result.charset,
+        feed_date=feed_date,
     )

@@ -1,4 +1,4 @@
-"""Which known organisations and products an article names.
+"""Step 5, match: which known organisations and products an article names.
 
 One Aho-Corasick automaton holds every name and alias, so a text is scanned once however
 many entities there are. Short all-capital acronyms (ICE, IBM, ACLU) only match in
@@ -18,18 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
-from django.db import transaction
-from django.db.models import Count, Max
 
-from controversies.models import Organization, Product, split_aliases
-from ingestion.models import Article, ArticleState, Mention
-from ingestion.pipeline.common import (
-    Statement,
-    copy_row,
-    execute_together,
-    insert_statement,
-    lock_article,
-)
+from controversies.ingestion_selectors import matchable_names, matchable_names_stamp
+from ingestion.models import Article
 from ingestion.pipeline.curated import CuratedSnapshot
 from ingestion.pipeline.relevance import is_word_char, relevance_score
 
@@ -133,22 +124,14 @@ class Matcher:
         ]
 
 
-def _fingerprint() -> tuple:
-    orgs = Organization.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    products = Product.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    return (orgs["n"], orgs["last"], products["n"], products["last"])
-
-
 def _build_matcher() -> Matcher:
-    entities: list[tuple[str, int, list[str]]] = []
-    for pk, name, aliases in Organization.objects.values_list("pk", "name", "aliases"):
-        entities.append((ORGANIZATION, pk, [name, *split_aliases(aliases)]))
-    for pk, name, aliases in Product.objects.values_list("pk", "name", "aliases"):
-        entities.append((PRODUCT, pk, [name, *split_aliases(aliases)]))
+    organizations, products = matchable_names()
+    entities = [(ORGANIZATION, pk, names) for pk, names in organizations]
+    entities += [(PRODUCT, pk, names) for pk, names in products]
     return Matcher(entities)
 
 
-_matcher = CuratedSnapshot(_build_matcher, stamp=_fingerprint)
+_matcher = CuratedSnapshot(_build_matcher, stamp=matchable_names_stamp)
 
 
 def current_matcher() -> Matcher:
@@ -160,89 +143,31 @@ def forget_matcher() -> None:
     _matcher.forget()
 
 
-def _article_text(article: Article) -> str:
+def article_text(article: Article) -> str:
+    """What matching, relevance and suggestions read: the title and the main text."""
     return "\n".join(filter(None, [article.title or article.feed_title, article.text]))
-
-
-def mentions_insert(article: Article, hits: list[Hit]) -> Statement | None:
-    """The INSERT of ``hits`` as the article's mentions (None for no hits)."""
-    return insert_statement(
-        Mention,
-        ("article", "organization", "product", "alias", "count"),
-        [
-            (
-                article.pk,
-                hit.pk if hit.kind == ORGANIZATION else None,
-                hit.pk if hit.kind == PRODUCT else None,
-                hit.alias[:200],
-                hit.count,
-            )
-            for hit in hits
-        ],
-    )
-
-
-def mentions_replace(*, article: Article, hits: list[Hit], clear: bool = True) -> None:
-    """Store ``hits`` as the article's mentions; ``clear=False`` when it has none yet."""
-    if clear:
-        article.mentions.all().delete()
-    execute_together([mentions_insert(article, hits)])
-
-
-def article_rematch(*, article: Article) -> list[Hit]:
-    """Re-run matching and relevance on an article in any state past extraction."""
-    text = _article_text(article)
-    hits = current_matcher().find(text)
-    with transaction.atomic():
-        mentions_replace(article=article, hits=hits)
-        score, terms = relevance_score(text, entity_count=len(hits))
-        article.relevance, article.relevance_terms = score, terms
-        Article.objects.filter(pk=article.pk).update(relevance=score, relevance_terms=terms)
-    return hits
 
 
 @dataclass(frozen=True)
 class Matches:
-    """What an article's text names, and how relevant it reads, before it is stored."""
+    """What an article's text names, and how relevant it reads."""
 
     hits: list[Hit]
     relevance: float
     relevance_terms: list[str]
 
+    def mentioned_ids(self) -> tuple[set[int], set[int]]:
+        """(organisation ids, product ids) among the hits."""
+        return (
+            {hit.pk for hit in self.hits if hit.kind == ORGANIZATION},
+            {hit.pk for hit in self.hits if hit.kind == PRODUCT},
+        )
 
-def matches_of(article: Article, matcher: Matcher) -> Matches:
-    text = _article_text(article)
-    hits = matcher.find(text)
+
+def match(article: Article) -> Matches:
+    """The match step: the known organisations and products the article names, and its
+    relevance score. Reads the article's title and text; writes nothing."""
+    text = article_text(article)
+    hits = current_matcher().find(text)
     relevance, terms = relevance_score(text, entity_count=len(hits))
     return Matches(hits=hits, relevance=relevance, relevance_terms=terms)
-
-
-def mentions_record(*, article: Article, matcher: Matcher, clear: bool = True) -> list[Hit]:
-    """Store what a locked article mentions and set (not save) its relevance."""
-    matches = matches_of(article, matcher)
-    mentions_replace(article=article, hits=matches.hits, clear=clear)
-    article.relevance, article.relevance_terms = matches.relevance, matches.relevance_terms
-    return matches.hits
-
-
-def mentioned_ids(hits: list[Hit]) -> tuple[set[int], set[int]]:
-    """(organisation ids, product ids) among ``hits``."""
-    return (
-        {hit.pk for hit in hits if hit.kind == ORGANIZATION},
-        {hit.pk for hit in hits if hit.kind == PRODUCT},
-    )
-
-
-def article_match(*, article: Article) -> str:
-    """Extracted -> matched: record mentions and the relevance score."""
-    matcher = current_matcher()
-    with transaction.atomic():
-        locked = lock_article(article.pk, [ArticleState.EXTRACTED])
-        if locked is None:
-            article.refresh_from_db()  # another delivery moved it on
-            return article.state
-        mentions_record(article=locked, matcher=matcher)
-        locked.state = ArticleState.MATCHED
-        locked.save(update_fields=["relevance", "relevance_terms", "state", "updated_at"])
-    copy_row(locked, to=article)
-    return article.state

@@ -1,4 +1,4 @@
-"""Polling feeds: a conditional GET, strict parsing, and one queued article per new entry."""
+"""Step 1, poll: a conditional GET, strict parsing, and one queued article per new entry."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from controversies.canonical import InvalidURL, canonicalize_url
-from ingestion.fetch import FetchError, fetch_feed
+from ingestion.fetching import FetchError, fetch_feed
 from ingestion.models import Article, Feed, IngestionRun
-from ingestion.pipeline.common import RetryLater, describe_fetch_error
+from ingestion.pipeline.errors import RetryLater, describe_fetch_error
 from ingestion.sanitize import html_to_text
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import math
 import re
 from functools import lru_cache
 
-from controversies.models import Topic
+from controversies.ingestion_selectors import topic_names
 from ingestion.pipeline.curated import CuratedSnapshot
 
 # (term, weight): AI terms say "this is about AI", harm terms say "and about its ethics".
@@ -103,7 +103,7 @@ def _lowered(text: str) -> str | None:
 
 
 def _load_topic_terms() -> list[tuple[str, float]]:
-    curated = [(name, 2.0) for name in Topic.objects.values_list("name", flat=True)]
+    curated = [(name, 2.0) for _pk, name in topic_names()]
     seen: set[str] = set()
     terms = []
     for term, weight in [*TOPIC_TERMS, *curated]:
@@ -123,7 +123,7 @@ def topic_terms() -> list[tuple[str, float]]:
 
 
 # (id, name) of every curated topic: suggestions look for each by name in the text.
-_topics = CuratedSnapshot(lambda: list(Topic.objects.values_list("pk", "name")))
+_topics = CuratedSnapshot(topic_names)
 
 
 def curated_topics() -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ import gzip
 import pytest
 
 from ingestion.models import Article, Feed
-from ingestion.pipeline import article_process, article_queue, feed_poll
+from ingestion.pipeline import article_advance, article_queue, feed_poll
 from tests.ingestion.documents import STORY, page
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +54,14 @@ def test_a_hostile_page_ends_as_a_failed_article_with_a_reason(local_server, fet
     bad, _ = article_queue(url=local_server.url("/bad"))
     good, _ = article_queue(url=local_server.url("/good"))
 
-    article_process(article=bad)
-    article_process(article=good)
+    article_advance(article=bad)
+    article_advance(article=good)
 
     bad.refresh_from_db()
     good.refresh_from_db()
     assert bad.state == Article.State.FAILED
     assert REASONS[kind] in bad.failure_reason
-    assert good.state == Article.State.EXTRACTED
+    assert good.state == Article.State.IN_REVIEW
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from ingestion.fetch import FEED_MAX_BYTES, PAGE_MAX_BYTES, FetchError, fetch_feed, fetch_page
+from ingestion.fetching import FEED_MAX_BYTES, PAGE_MAX_BYTES, FetchError, fetch_feed, fetch_page
 
 pytestmark = pytest.mark.usefixtures("fetch_settings")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.fetch import FetchError, fetch_page
+from ingestion.fetching import FetchError, fetch_page
 from tests.ingestion.localserver import LocalServer
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")

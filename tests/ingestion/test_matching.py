@@ -8,7 +8,7 @@ import pytest
 
 from controversies.models import Organization
 from ingestion.models import Article
-from ingestion.pipeline import article_match, article_suggest
+from ingestion.pipeline import article_advance
 from ingestion.pipeline.matching import Matcher, current_matcher
 from tests.ingestion.documents import OTHER_STORY, STORY
 
@@ -58,9 +58,9 @@ def test_it_matches_whole_words_and_acronyms_only_in_capitals(text, expected):
 def test_it_records_mentions_and_relevance(domain):
     article = extracted("\n\n".join(STORY), title="Amazon sold Rekognition to police")
 
-    state = article_match(article=article)
+    state = article_advance(article=article)
 
-    assert state == Article.State.MATCHED
+    assert state == Article.State.IN_REVIEW
     counts = {m.entity.name: (m.count, m.alias) for m in article.mentions.all()}
     assert counts["Amazon"][0] >= 3
     assert counts["American Civil Liberties Union"] == (2, "ACLU")
@@ -70,10 +70,22 @@ def test_it_records_mentions_and_relevance(domain):
     assert "facial recognition" in article.relevance_terms
 
 
+def test_an_article_left_matched_by_an_earlier_version_goes_on_to_review(domain):
+    article = extracted("\n\n".join(STORY), title="Amazon sold Rekognition to police")
+    Article.objects.filter(pk=article.pk).update(state=Article.State.MATCHED)
+    article.refresh_from_db()
+
+    state = article_advance(article=article)
+
+    assert state == Article.State.IN_REVIEW == Article.objects.get(pk=article.pk).state
+    assert article.mentions.filter(organization=domain.amazon).exists()
+    assert [s.controversy for s in article.suggestions.all()] == [domain.controversy]
+
+
 def test_it_scores_an_unrelated_story_low(domain):
     article = extracted("\n\n".join(OTHER_STORY), title="Road budget approved")
 
-    article_match(article=article)
+    article_advance(article=article)
 
     assert article.mentions.count() == 0
     assert article.relevance < 0.2
@@ -86,7 +98,7 @@ def test_it_rebuilds_the_automaton_when_aliases_change(domain):
     domain.aclu.save()
 
     article = extracted("\n\n".join(STORY))
-    article_match(article=article)
+    article_advance(article=article)
 
     assert current_matcher() is not before
     aclu = article.mentions.get(organization=domain.aclu)
@@ -94,13 +106,13 @@ def test_it_rebuilds_the_automaton_when_aliases_change(domain):
 
 
 def test_one_articles_steps_read_the_generation_once_and_see_an_earlier_edit(domain, monkeypatch):
-    from controversies import facets
+    from controversies import curated_version
     from ingestion.pipeline import curated
     from ingestion.pipeline.relevance import topic_terms
 
     reads = []
-    real = facets.generation
-    monkeypatch.setattr(facets, "generation", lambda: reads.append(1) or real())
+    real = curated_version.curated_data_version
+    monkeypatch.setattr(curated_version, "curated_data_version", lambda: reads.append(1) or real())
     domain.aclu.aliases = "ACLU\nthe civil liberties group"
     domain.aclu.save()  # before the article's steps start: they must see it
 
@@ -120,9 +132,7 @@ def test_it_suggests_the_controversy_sharing_entities_with_reasons(domain):
     article = extracted(
         "\n\n".join(STORY), title="Amazon sold Rekognition", published_on=dt.date(2024, 5, 2)
     )
-    article_match(article=article)
-
-    state = article_suggest(article=article)
+    state = article_advance(article=article)
 
     assert state == Article.State.IN_REVIEW
     suggestions = list(article.suggestions.all())
@@ -160,9 +170,7 @@ def test_suggestions_rank_by_shared_entities_topics_and_date_then_title(domain, 
     article = extracted(
         "\n\n".join(STORY), title="Amazon sold Rekognition", published_on=dt.date(2024, 5, 2)
     )
-    article_match(article=article)
-
-    article_suggest(article=article)
+    article_advance(article=article)
 
     ranked = [(s.controversy.title, s.score) for s in article.suggestions.order_by("-score", "pk")]
     # Amazon (3) + Rekognition (4) + a topic named in the text (1.5); the date is years
@@ -190,9 +198,7 @@ def test_suggestions_rank_by_shared_entities_topics_and_date_then_title(domain, 
 def test_it_suggests_nothing_without_shared_entities(domain):
     Organization.objects.create(name="City Council", slug="council")
     article = extracted("\n\n".join(OTHER_STORY))
-    article_match(article=article)
-
-    article_suggest(article=article)
+    article_advance(article=article)
 
     assert article.state == Article.State.IN_REVIEW
     assert article.suggestions.count() == 0
@@ -200,15 +206,13 @@ def test_it_suggests_nothing_without_shared_entities(domain):
 
 def test_matching_and_suggesting_twice_changes_nothing(domain):
     article = extracted("\n\n".join(STORY))
-    article_match(article=article)
-    article_suggest(article=article)
+    article_advance(article=article)
     before = (
         list(article.mentions.order_by("pk").values_list("pk", "count")),
         list(article.suggestions.values_list("pk", "score")),
     )
 
-    assert article_match(article=article) == Article.State.IN_REVIEW
-    assert article_suggest(article=article) == Article.State.IN_REVIEW
+    assert article_advance(article=article) == Article.State.IN_REVIEW
 
     after = (
         list(article.mentions.order_by("pk").values_list("pk", "count")),
@@ -227,8 +231,7 @@ def test_rematch_picks_up_a_new_alias_on_articles_in_review(domain, capsys):
     agency_case = Controversy.objects.create(title="ICE contracts", slug="ice-contracts")
     agency_case.companies.add(domain.ice)
     article = extracted("\n\n".join(STORY))
-    article_match(article=article)
-    article_suggest(article=article)
+    article_advance(article=article)
     assert not article.mentions.filter(organization=domain.ice).exists()
 
     domain.ice.aliases = "ICE"

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection, transaction
 
 from ingestion.models import Article
-from ingestion.pipeline import RetryLater, article_process, article_queue, dedupe
-from ingestion.pipeline.common import lock_state
+from ingestion.pipeline import RetryLater, article_advance, article_queue
 from ingestion.pipeline.dedupe import near_duplicate_index
-from ingestion.pipeline.process import FETCH_STATES
+from ingestion.pipeline.sql import lock_state
+from ingestion.pipeline.write import FETCH_STATES
 from tests.ingestion.documents import OTHER_STORY, STORY, page
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,10 @@ def test_it_fetches_and_extracts_a_queued_article(site):
     )
     article = queue(url)
 
-    state = article_process(article=article)
+    state = article_advance(article=article)
 
     article.refresh_from_db()
-    assert state == Article.State.EXTRACTED == article.state
+    assert state == Article.State.IN_REVIEW == article.state
     assert article.title == "Rekognition and the police"
     assert article.site_name == "Example News"
     assert article.published_on == dt.date(2024, 5, 2)
@@ -55,7 +55,7 @@ def test_it_adopts_the_pages_same_site_canonical_url(site):
     )
     article = queue(url)
 
-    article_process(article=article)
+    article_advance(article=article)
 
     article.refresh_from_db()
     assert article.canonical_url == canonical
@@ -67,7 +67,7 @@ def test_it_adopts_the_pages_same_site_canonical_url(site):
 
 def test_it_links_a_syndicated_copy_with_tracking_parameters_to_the_original(site):
     original = queue(site.add("/news/rekognition", page(title="Original", paragraphs=STORY)))
-    article_process(article=original)
+    article_advance(article=original)
     copy_url = site.add(
         "/wire/amazon-face-tool?utm_source=partner&utm_medium=syndication&fbclid=abc",
         page(
@@ -80,7 +80,7 @@ def test_it_links_a_syndicated_copy_with_tracking_parameters_to_the_original(sit
     )
     copy = queue(copy_url)
 
-    state = article_process(article=copy)
+    state = article_advance(article=copy)
 
     copy.refresh_from_db()
     assert state == Article.State.DUPLICATE
@@ -93,10 +93,10 @@ def test_it_links_a_syndicated_copy_with_tracking_parameters_to_the_original(sit
 
 def test_it_marks_an_exact_copy_by_its_text_hash(site):
     original = queue(site.add("/a", page(title="One", paragraphs=STORY)))
-    article_process(article=original)
+    article_advance(article=original)
     copy = queue(site.add("/b", page(title="ONE", paragraphs=[p.upper() for p in STORY])))
 
-    article_process(article=copy)
+    article_advance(article=copy)
 
     copy.refresh_from_db()
     assert copy.state == Article.State.DUPLICATE
@@ -106,7 +106,7 @@ def test_it_marks_an_exact_copy_by_its_text_hash(site):
 
 def test_it_marks_a_page_whose_canonical_url_is_already_known(site):
     original = queue(site.add("/story", page(title="Story", paragraphs=STORY)))
-    article_process(article=original)
+    article_advance(article=original)
     variant = queue(
         site.add(
             "/story-print",
@@ -114,7 +114,7 @@ def test_it_marks_a_page_whose_canonical_url_is_already_known(site):
         )
     )
 
-    article_process(article=variant)
+    article_advance(article=variant)
 
     variant.refresh_from_db()
     assert variant.state == Article.State.DUPLICATE
@@ -126,28 +126,28 @@ def test_it_keeps_different_stories_apart(site):
     first = queue(site.add("/one", page(title="One", paragraphs=STORY)))
     second = queue(site.add("/two", page(title="Two", paragraphs=OTHER_STORY)))
 
-    article_process(article=first)
-    article_process(article=second)
+    article_advance(article=first)
+    article_advance(article=second)
 
-    assert {a.state for a in Article.objects.all()} == {Article.State.EXTRACTED}
+    assert {a.state for a in Article.objects.all()} == {Article.State.IN_REVIEW}
 
 
 def test_it_finds_near_copies_from_stored_signatures_after_a_restart(site):
     original = queue(site.add("/news/rekognition", page(title="Original", paragraphs=STORY)))
-    article_process(article=original)
+    article_advance(article=original)
     near_duplicate_index.reset()  # a fresh worker process: nothing in memory
     copy = queue(site.add("/copy", page(title="Copy", paragraphs=[*STORY, "Republished."])))
 
-    article_process(article=copy)
+    article_advance(article=copy)
 
     copy.refresh_from_db()
     assert copy.duplicate_of == original
 
 
 def test_a_near_copy_of_an_article_stored_by_a_worker_with_a_slow_clock_is_found(site):
-    article_process(article=queue(site.add("/other", page(title="Other", paragraphs=OTHER_STORY))))
+    article_advance(article=queue(site.add("/other", page(title="Other", paragraphs=OTHER_STORY))))
     original = queue(site.add("/news/rekognition", page(title="Original", paragraphs=STORY)))
-    article_process(article=original)
+    article_advance(article=original)
     # Written by a worker whose clock is a day behind: the index reads what was stored
     # since its last look in the order of storage, not by the time of the write.
     Article.objects.filter(pk=original.pk).update(
@@ -155,7 +155,7 @@ def test_a_near_copy_of_an_article_stored_by_a_worker_with_a_slow_clock_is_found
     )
     copy = queue(site.add("/copy", page(title="Copy", paragraphs=[*STORY, "Republished."])))
 
-    article_process(article=copy)
+    article_advance(article=copy)
 
     copy.refresh_from_db()
     assert copy.state == Article.State.DUPLICATE
@@ -167,14 +167,14 @@ def test_it_keeps_the_near_duplicate_index_bounded(site, settings):
     for n in range(4):
         paragraphs = [f"Story number {n} " + p for p in (OTHER_STORY if n % 2 else STORY)]
         paragraphs = [" ".join(f"{w}{n}" for w in p.split()) for p in paragraphs]
-        article_process(
+        article_advance(
             article=queue(site.add(f"/s{n}", page(title=f"S{n}", paragraphs=paragraphs)))
         )
     near_duplicate_index.reset()
 
     near_duplicate_index.refresh()
 
-    assert Article.objects.filter(state=Article.State.EXTRACTED).count() == 4
+    assert Article.objects.filter(state=Article.State.IN_REVIEW).count() == 4
     assert near_duplicate_index.size == 2
 
 
@@ -193,7 +193,7 @@ def test_it_records_why_a_page_failed(site, route, reason):
     url = site.url(path) if route.get("status") == 404 else site.add(path, **route)
     article = queue(url)
 
-    state = article_process(article=article, final_attempt=False)
+    state = article_advance(article=article, final_attempt=False)
 
     article.refresh_from_db()
     assert state == Article.State.FAILED
@@ -205,7 +205,7 @@ def test_a_page_without_an_article_keeps_what_its_fetch_learnt(site):
     url = site.add("/menu", b"<html><body><nav>Home</nav></body></html>")
     article = queue(url)
 
-    article_process(article=article)
+    article_advance(article=article)
 
     article.refresh_from_db()
     assert article.state == Article.State.FAILED
@@ -219,11 +219,11 @@ def test_it_retries_a_server_error_then_records_it(site):
     article = queue(site.add("/down", b"busy", status=500, content_type="text/plain"))
 
     with pytest.raises(RetryLater):
-        article_process(article=article, final_attempt=False)
+        article_advance(article=article, final_attempt=False)
     article.refresh_from_db()
     assert article.state == Article.State.QUEUED
 
-    article_process(article=article, final_attempt=True)
+    article_advance(article=article, final_attempt=True)
     article.refresh_from_db()
     assert article.state == Article.State.FAILED
     assert "500" in article.failure_reason and "retries" in article.failure_reason
@@ -231,27 +231,27 @@ def test_it_retries_a_server_error_then_records_it(site):
 
 def test_it_does_nothing_when_replayed_on_a_processed_article(site):
     article = queue(site.add("/news/rekognition", page(title="Once", paragraphs=STORY)))
-    article_process(article=article)
+    article_advance(article=article)
     article.refresh_from_db()
     before = (article.state, article.title, article.content_hash, article.updated_at)
 
-    state = article_process(article=article)
+    state = article_advance(article=article)
 
     article.refresh_from_db()
-    assert state == Article.State.EXTRACTED
+    assert state == Article.State.IN_REVIEW
     assert (article.state, article.title, article.content_hash, article.updated_at) == before
     assert site.hits["/news/rekognition"] == 1
 
 
 def test_a_failed_article_does_not_block_its_canonical_url(site):
     failed = queue(site.url("/story"))  # 404 for now
-    article_process(article=failed)
+    article_advance(article=failed)
     other = queue(site.add("/story-amp", page(title="AMP", paragraphs=STORY, canonical="/story")))
 
-    article_process(article=other)
+    article_advance(article=other)
 
     other.refresh_from_db()
-    assert other.state == Article.State.EXTRACTED
+    assert other.state == Article.State.IN_REVIEW
     assert other.canonical_url == site.url("/story-amp")
 
 
@@ -267,7 +267,7 @@ def test_two_workers_storing_at_once_dedupe_one_after_the_other():
     def store(article: Article, *, then: threading.Event, wait: threading.Event | None) -> None:
         try:
             with transaction.atomic():
-                lock_state(article.pk, FETCH_STATES, extra=dedupe.serialising_column())
+                lock_state(article.pk, FETCH_STATES, serialise_dedupe=True)
                 then.set()
                 if wait is not None:
                     wait.wait(10)

@@ -8,8 +8,7 @@ import uuid
 
 import pytest
 
-from ingestion.fetch import FetchError, fetch_page
-from ingestion.fetching import ratelimit
+from ingestion.fetching import FetchError, fetch_page, ratelimit
 
 PAGE = b"<html><body>ok</body></html>"
 

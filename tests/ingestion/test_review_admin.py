@@ -15,7 +15,7 @@ from django.urls import reverse
 from controversies.models import Event, Source
 from controversies.services import event_create
 from ingestion.models import Article, Feed
-from ingestion.pipeline import article_match, article_suggest
+from ingestion.pipeline import article_advance
 from tests.ingestion.documents import OTHER_STORY, STORY, rss
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +55,7 @@ def in_review(
         text=text,
         content_hash=f"{n:064d}",
     )
-    article_match(article=article)
-    article_suggest(article=article)
+    article_advance(article=article)
     return article
 
 

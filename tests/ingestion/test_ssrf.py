@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ingestion.fetch import FetchError, fetch_feed, fetch_page
+from ingestion.fetching import FetchError, fetch_feed, fetch_page
 
 
 class Trap:

@@ -16,7 +16,7 @@ from django.urls import path
 from controversies.canonical import MAX_URL_LENGTH, InvalidURL, canonicalize_url
 from controversies.models import Organization
 from controversies.search_selectors import MAX_TERMS
-from ingestion.fetch import FetchError, fetch_page
+from ingestion.fetching import FetchError, fetch_page
 from ingestion.pipeline.poll import FeedParseError, parse_feed
 from tests import factories as f
 from tests.reliability.payloads import OPERATOR_SOUP

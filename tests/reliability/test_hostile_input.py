@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from ingestion import pipeline, tasks
-from ingestion.fetch import FetchError, fetch_page
-from ingestion.fetching import ratelimit
+from ingestion.fetching import FetchError, fetch_page, ratelimit
 from ingestion.models import INTERMEDIATE_STATES, Article, ArticleState, Feed, IngestionRun
 from ingestion.pipeline.extract import ExtractionError, extract_page
 from ingestion.pipeline.poll import FeedParseError, parse_feed

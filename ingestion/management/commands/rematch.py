@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from ingestion.models import Article, ArticleState, IngestionRun
-from ingestion.pipeline import article_rematch, suggestions_replace
+from ingestion.pipeline import article_rematch
 
 STATES = (ArticleState.MATCHED, ArticleState.IN_REVIEW)
 
@@ -30,8 +30,7 @@ class Command(BaseCommand):
         changed = 0
         for article in tqdm(articles.iterator(chunk_size=200), total=total, unit="article"):
             before = set(article.mentions.values_list("organization_id", "product_id"))
-            hits = article_rematch(article=article)
-            suggestions_replace(article=article)
+            hits = article_rematch(article=article).hits
             after = {(h.pk, None) if h.kind == "organization" else (None, h.pk) for h in hits}
             changed += before != after
         run.new_count = changed
