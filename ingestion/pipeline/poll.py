@@ -95,6 +95,15 @@ def check_feed_encoding(content: bytes, *, charset: str | None) -> None:
         ) from None
 
 
+def _bozo_error(exc: Exception) -> FeedParseError:
+    """Why feedparser could not read the feed, said for a curator."""
+    if isinstance(exc, feedparser.CharacterEncodingOverride):
+        return FeedParseError(f"The feed's declared encoding does not match its bytes ({exc}).")
+    if isinstance(exc, xml.sax.SAXException | feedparser.CharacterEncodingUnknown):
+        return FeedParseError(f"The feed is not well-formed XML: {exc}")
+    return FeedParseError(f"The feed could not be parsed: {exc}")
+
+
 def parse_feed(
     content: bytes, *, content_type: str = "", charset: str | None = None, base_url: str = ""
 ) -> ParsedFeed:
@@ -118,12 +127,7 @@ def parse_feed(
         # as bozo, e.g. a character reference to a lone surrogate (&#xD800;).
         raise FeedParseError(f"The feed could not be decoded: {exc}") from None
     if parsed.bozo and not isinstance(parsed.bozo_exception, _HARMLESS_BOZO):
-        exc = parsed.bozo_exception
-        if isinstance(exc, feedparser.CharacterEncodingOverride):
-            raise FeedParseError(f"The feed's declared encoding does not match its bytes ({exc}).")
-        if isinstance(exc, xml.sax.SAXException | feedparser.CharacterEncodingUnknown):
-            raise FeedParseError(f"The feed is not well-formed XML: {exc}")
-        raise FeedParseError(f"The feed could not be parsed: {exc}")
+        raise _bozo_error(parsed.bozo_exception)
     if not parsed.version and not parsed.entries:
         raise FeedParseError("The document is not an RSS or Atom feed.")
     result = ParsedFeed(title=html_to_text(parsed.feed.get("title", ""), max_length=300))
