@@ -15,7 +15,7 @@ feed, exports and API refuse it, so only the values the page applied are passed 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -122,35 +122,17 @@ def organization(slug: str, name: str, *, is_company: bool = False) -> FollowLin
     key = "company" if is_company else "organisation"
     links = controversies(f"Controversies involving {name}", {key: slug})
     feed = "opendata:feed_company" if is_company else "opendata:feed_organization"
-    return FollowLinks(
-        label=links.label,
-        feed_url=url(feed, slug),
-        csv_url=links.csv_url,
-        json_url=links.json_url,
-        api_url=links.api_url,
-    )
+    return replace(links, feed_url=url(feed, slug))
 
 
 def product(slug: str, name: str) -> FollowLinks:
     links = controversies(f"Controversies about {name}", {"product": slug})
-    return FollowLinks(
-        label=links.label,
-        feed_url=url("opendata:feed_product", slug) or links.feed_url,
-        csv_url=links.csv_url,
-        json_url=links.json_url,
-        api_url=links.api_url,
-    )
+    return replace(links, feed_url=url("opendata:feed_product", slug) or links.feed_url)
 
 
 def coalition(slug: str, name: str) -> FollowLinks:
     links = controversies(f"Controversies {name} acted on", {"coalition": slug})
-    return FollowLinks(
-        label=links.label,
-        feed_url=url("opendata:feed_coalition", slug) or links.feed_url,
-        csv_url=links.csv_url,
-        json_url=links.json_url,
-        api_url=links.api_url,
-    )
+    return replace(links, feed_url=url("opendata:feed_coalition", slug) or links.feed_url)
 
 
 def campaign(slug: str, name: str) -> FollowLinks:
