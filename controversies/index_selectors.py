@@ -249,7 +249,9 @@ _remembered: dict[str, tuple[int | None, Standing]] = {}
 def standing(index: Index) -> Standing:
     current = facets.generation()
     kept = _remembered.get(index.key)
-    if kept is not None and kept[0] == current and current is not None:
+    # While the cache is unreachable (no generation) the last standing read stands in,
+    # as the facets' last copy does, rather than a recount on every request.
+    if kept is not None and (current is None or kept[0] == current):
         return kept[1]
     key = f"index-standing:2:{index.key}:{current}"  # 2: the fields of Standing
     found = cache.get(key) if current is not None else None

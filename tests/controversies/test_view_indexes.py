@@ -260,6 +260,22 @@ def test_an_index_costs_the_same_few_queries_with_many_records(
         client.get(path)
 
 
+def test_an_unreachable_cache_does_not_make_every_request_recount(
+    client, world, monkeypatch, django_assert_max_num_queries
+):
+    """GIVEN the cache is unreachable (no generation can be read)
+    WHEN readers keep asking for an index page
+    THEN the page still lists its records and, after the first request, reads only its
+    rows: the standing last read stands in rather than a recount per request."""
+    index_selectors._remembered.clear()
+    monkeypatch.setattr(index_selectors.facets, "generation", lambda: None)
+    first = client.get("/organizations/")
+    assert "Amazon" in names(first)
+    with django_assert_max_num_queries(1):
+        again = client.get("/organizations/")
+    assert names(again) == names(first)
+
+
 def test_each_index_links_to_the_others(client, world):
     text = client.get("/products/").content.decode()
     for path in ("/organizations/", "/campaigns/", "/coalitions/", "/topics/"):
