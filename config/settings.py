@@ -416,3 +416,8 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+
+# --- Alerts (email digests and webhooks) ---------------------------------------------------
+# See alerts/models.py and README "Alerts".
+INSTALLED_APPS += ["alerts"]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("controversies.urls")),
     path("", include("opendata.urls")),
     path("", include("archive.urls")),
+    path("alerts/", include("alerts.urls")),
     # People type the docs' address with a trailing slash, and browsers ask for
     # /favicon.ico whatever the page's icon link says: both go where the thing lives.
     path("api/docs/", ReadOnlyRedirect.as_view(pattern_name="api:openapi-view")),
