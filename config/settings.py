@@ -421,3 +421,27 @@ CELERY_BEAT_SCHEDULE.update(
 # --- Alerts (email digests and webhooks) ---------------------------------------------------
 # See alerts/models.py and README "Alerts".
 INSTALLED_APPS += ["alerts"]
+# The site's public address (scheme and host, no trailing slash): mails and webhook
+# payloads are built outside a request and link back with it.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Mail: EMAIL_URL (smtp://user:pass@host:587/?tls=1, smtps://..., console://) or the
+# usual EMAIL_HOST/EMAIL_PORT/... settings; alerts/email_config.py reads them. Without
+# either, mails go to the console (what `make demo` shows).
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI Accountability Tracker <alerts@localhost>")
+# Signed links (confirm, manage, unsubscribe) expire after these many days.
+ALERTS_CONFIRM_DAYS = env_int("ALERTS_CONFIRM_DAYS", 7)
+ALERTS_MANAGE_DAYS = env_int("ALERTS_MANAGE_DAYS", 90)
+# Sign-ups per client IP and per address (opendata/ratelimit.py's syntax); "" turns one off.
+ALERTS_SIGNUP_RATE_LIMIT = env_str("ALERTS_SIGNUP_RATE_LIMIT", "10/h")
+ALERTS_SIGNUP_PER_ADDRESS_LIMIT = env_str("ALERTS_SIGNUP_PER_ADDRESS_LIMIT", "5/d")
+# An address is deleted this many days after its last subscription ends.
+ALERTS_RETENTION_DAYS = env_int("ALERTS_RETENTION_DAYS", 30)
+# Hard bounces or complaints before an address is disabled, and the token the mail
+# relay's bounce webhook sends (blank: the bounce endpoint answers 404).
+ALERTS_BOUNCE_THRESHOLD = env_int("ALERTS_BOUNCE_THRESHOLD", 3)
+ALERTS_BOUNCE_TOKEN = env_str("ALERTS_BOUNCE_TOKEN")
+# Webhooks: attempts per delivery (back-off doubles from the first delay, in seconds) and
+# consecutive failed deliveries before a hook is disabled.
+ALERTS_WEBHOOK_MAX_ATTEMPTS = env_int("ALERTS_WEBHOOK_MAX_ATTEMPTS", 6)
+ALERTS_WEBHOOK_FIRST_RETRY_SECONDS = env_int("ALERTS_WEBHOOK_FIRST_RETRY_SECONDS", 60)
+ALERTS_WEBHOOK_DISABLE_AFTER = env_int("ALERTS_WEBHOOK_DISABLE_AFTER", 10)
