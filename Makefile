@@ -23,6 +23,7 @@ demo: migrate
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
 	@echo
 	@echo "  The Amazon Rekognition case: http://$(HOST)/controversies/amazon-rekognition/"
+	@echo "  Mail (\"Follow by email\" confirmations) is printed below unless EMAIL_URL is set."
 	@echo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST)
 

@@ -87,8 +87,14 @@ class Subscription(models.Model):
     controversy = models.ForeignKey(
         Controversy, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A reverse name, unlike the other targets: an organisation merge moves the
+    # references its model lists (hidden "+" relations are not listed).
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alert_subscriptions",
     )
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -203,7 +209,9 @@ class Webhook(models.Model):
     # Events added or changed up to this moment have been queued for delivery.
     sent_until = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["sent_until", "consecutive_failures"])
+    # The secret is left out of the history: a rotated secret must not stay readable in
+    # old versions (a rotation is still a version, with its reason).
+    history = HistoricalRecords(excluded_fields=["sent_until", "consecutive_failures", "secret"])
 
     class Meta:
         ordering = ["name"]

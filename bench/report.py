@@ -104,6 +104,15 @@ def _scale_rows(name: str, scale: dict) -> list[list[str]]:
         rows.append(
             [f"export_dataset {name}", f"{e['seconds']:.0f} s, peak {e['peak_rss_mb']:.0f} MB"]
         )
+    for a in scale.get("alerts", []):
+        rows.append(
+            [
+                f"digests, {a['subscriptions']:,} subscriptions ({a['targets']:,} targets)",
+                f"{a['seconds']:.1f} s (plan {a['plan_seconds']:.1f}, build and send "
+                f"{a['send_seconds']:.1f}) for {a['sent']:,} digests; "
+                f"peak {a['peak_rss_mb']:.0f} MB",
+            ]
+        )
     return rows
 
 

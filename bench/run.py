@@ -25,7 +25,9 @@ from bench import databases, load, pages, report
 from bench.memory import run_measured
 from bench.targets import evaluate
 
-SECTIONS = ("pages", "load", "dedupe", "matching", "ingestion", "export")
+SECTIONS = ("pages", "load", "dedupe", "matching", "ingestion", "export", "alerts")
+# Subscriptions the digest benchmark builds for, the first to compare memory with.
+ALERT_COUNTS = {"full": (1_000, 10_000), "quick": (100, 1_000)}
 PAGE_TURNS = 3
 ALIAS_SIZES = {"full": (1_000, 10_000, 50_000), "quick": (100, 1_000, 5_000)}
 
@@ -144,6 +146,8 @@ def run(args: argparse.Namespace) -> dict:
             _ingestion_section(args, env, results, present, redis=redis)
         if last and "export" in sections:
             _export_section(env, out, results, present)
+        if last and "alerts" in sections:
+            _alerts_section(args, env, out)
     results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     results["targets"] = [c.as_dict() for c in evaluate(results)]
     return results
@@ -256,6 +260,17 @@ def _export_section(env: dict, out: dict, results: dict, present: dict) -> None:
         "seconds": round(done.seconds, 1),
         "peak_rss_mb": round(done.peak_rss_mb, 1),
     }
+
+
+def _alerts_section(args: argparse.Namespace, env: dict, out: dict) -> None:
+    """Digest planning and building, one process per subscription count so that each
+    peak memory is its own."""
+    counts = ALERT_COUNTS["quick" if args.quick else "full"]
+    out["alerts"] = []
+    for count in counts:
+        log(f"  digests for {count:,} subscriptions")
+        databases.warm(env["DATABASE_URL"])
+        out["alerts"].append(_child("bench.alerts", env, str(count)))
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

@@ -37,6 +37,7 @@ def evaluate(results: dict) -> list[Check]:
         *_ingestion_checks(results.get("ingestion") or {}),
         *_matching_checks(results, scales),
         *_resource_checks(scales),
+        *_alerts_checks(large),
     ]
 
 
@@ -204,6 +205,33 @@ def _resource_checks(scales: dict) -> list[Check]:
                 f"full export at {large_name} < 300 MB",
                 f"{export['peak_rss_mb']:.0f} MB",
                 _verdict(export["peak_rss_mb"] < 300),
+            )
+        )
+    return checks
+
+
+def _alerts_checks(large: dict) -> list[Check]:
+    """Digest planning and building for the most subscriptions within a minute, with
+    the peak memory flat in their number."""
+    runs = large.get("alerts") or []
+    if not runs:
+        return []
+    fewest, most = runs[0], runs[-1]
+    checks = [
+        Check(
+            f"digest build {most['subscriptions']:,} subscriptions <= 60 s",
+            f"{most['seconds']:.1f} s ({most['sent']:,} digests)",
+            _verdict(most["seconds"] <= 60 and most["unsent"] == 0),
+        )
+    ]
+    if len(runs) > 1 and fewest["peak_rss_mb"]:
+        ratio = most["peak_rss_mb"] / fewest["peak_rss_mb"]
+        checks.append(
+            Check(
+                f"digest memory flat: peak at {most['subscriptions']:,} / "
+                f"{fewest['subscriptions']:,} subscriptions <= 1.2x",
+                f"{ratio:.2f}x ({most['peak_rss_mb']:.0f} / {fewest['peak_rss_mb']:.0f} MB)",
+                _verdict(ratio <= 1.2),
             )
         )
     return checks

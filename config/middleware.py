@@ -22,6 +22,14 @@ logger = logging.getLogger("tracker.request")
 # into log lines, so a fresh id replaces it.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _PROBE_PATHS = frozenset({"/healthz", "/readyz"})
+# The signed token of an alerts link (confirm, manage, unsubscribe) is a credential for
+# that address's subscriptions: the access log keeps the route and drops the token.
+_ALERT_TOKEN = re.compile(r"^(/alerts/(?:confirm|manage|unsubscribe|unsubscribe-all)/)[^/]+")
+
+
+def logged_path(path: str) -> str:
+    """The request path as the access log writes it: alert tokens replaced by "…"."""
+    return _ALERT_TOKEN.sub(r"\1…", path)
 
 
 class RequestIdMiddleware:
@@ -43,15 +51,16 @@ class RequestIdMiddleware:
         response["X-Request-ID"] = request_id
         # Probes arrive every few seconds; keep them out of the INFO stream.
         level = logging.DEBUG if request.path_info in _PROBE_PATHS else logging.INFO
+        path = logged_path(request.path)
         logger.log(
             level,
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
             },

@@ -428,6 +428,9 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 # usual EMAIL_HOST/EMAIL_PORT/... settings; alerts/email_config.py reads them. Without
 # either, mails go to the console (what `make demo` shows).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "AI Accountability Tracker <alerts@localhost>")
+from alerts.email_config import email_settings  # noqa: E402 - reads only config.env
+
+globals().update(email_settings())
 # Signed links (confirm, manage, unsubscribe) expire after these many days.
 ALERTS_CONFIRM_DAYS = env_int("ALERTS_CONFIRM_DAYS", 7)
 ALERTS_MANAGE_DAYS = env_int("ALERTS_MANAGE_DAYS", 90)
@@ -445,3 +448,48 @@ ALERTS_BOUNCE_TOKEN = env_str("ALERTS_BOUNCE_TOKEN")
 ALERTS_WEBHOOK_MAX_ATTEMPTS = env_int("ALERTS_WEBHOOK_MAX_ATTEMPTS", 6)
 ALERTS_WEBHOOK_FIRST_RETRY_SECONDS = env_int("ALERTS_WEBHOOK_FIRST_RETRY_SECONDS", 60)
 ALERTS_WEBHOOK_DISABLE_AFTER = env_int("ALERTS_WEBHOOK_DISABLE_AFTER", 10)
+# A webhook scan reads changes saved up to this many seconds ago, so an edit whose
+# transaction commits just after a scan is read by the next one.
+ALERTS_WEBHOOK_SETTLE_SECONDS = env_int("ALERTS_WEBHOOK_SETTLE_SECONDS", 30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Queue deliveries for new changes and every retry whose back-off has passed.
+        "alerts-webhook-deliveries": {
+            "task": "alerts.webhook_tasks.queue_webhook_deliveries",
+            "schedule": 60.0,
+        },
+    }
+)
+# A digest's window closes this many seconds behind the clock, so a change whose
+# transaction commits just after planning is in the next window, never skipped.
+ALERTS_DIGEST_SETTLE_SECONDS = env_int("ALERTS_DIGEST_SETTLE_SECONDS", 60)
+# Beat: immediate digests are planned every minute, daily and weekly ones as their
+# windows fall due; the sweep sends what a failed or lost run left; the purge applies the
+# retention rules (alerts/privacy.py).
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "alerts-plan-immediate": {
+            "task": "alerts.tasks.plan_digests",
+            "schedule": 60.0,
+            "args": ("immediate",),
+        },
+        "alerts-plan-daily": {
+            "task": "alerts.tasks.plan_digests",
+            "schedule": 600.0,
+            "args": ("daily",),
+        },
+        "alerts-plan-weekly": {
+            "task": "alerts.tasks.plan_digests",
+            "schedule": 3600.0,
+            "args": ("weekly",),
+        },
+        "alerts-send-digests": {
+            "task": "alerts.tasks.send_digests",
+            "schedule": 60.0,
+        },
+        "alerts-purge-addresses": {
+            "task": "alerts.tasks.purge_addresses",
+            "schedule": 86400.0,
+        },
+    }
+)

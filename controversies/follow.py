@@ -4,8 +4,12 @@ and the API query that give exactly what the page shows.
 A view puts a ``FollowLinks`` in its context as ``follow``; ``templates/base.html`` then
 announces the feed in the head and ``controversies/_follow.html`` shows the box. Every
 address is built with ``reverse`` and ``urlencode`` from values the view already holds,
-so the links cost no query. The open-data app may be left out of a site's URLs: a link
-whose route is missing is left empty and the template leaves it out.
+so the links cost no query. The open-data app (or the alerts app) may be left out of a
+site's URLs: a link whose route is missing is left empty and the template leaves it out.
+
+``alert_url`` opens the alerts app's "Follow by email" form for the same target: a
+filter (as the list applied it, even when empty: every controversy), or a controversy,
+company, organisation as actor, campaign or coalition by slug.
 
 A list's filters go in as the filterset's cleaned active values (``filterset.active``),
 never the raw query string: the page ignores an unknown value with a notice, whereas the
@@ -41,9 +45,12 @@ class FollowLinks:
     csv_url: str = ""
     json_url: str = ""
     api_url: str = ""
+    alert_url: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.feed_url or self.csv_url or self.json_url or self.api_url)
+        return bool(
+            self.feed_url or self.csv_url or self.json_url or self.api_url or self.alert_url
+        )
 
 
 def url(name: str, *args: object, params: Params = ()) -> str:
@@ -56,6 +63,21 @@ def url(name: str, *args: object, params: Params = ()) -> str:
     items = params.items() if isinstance(params, Mapping) else params
     query = urlencode(sorted((key, str(value)) for key, value in items if value not in ("", None)))
     return f"{path}?{query}" if query else path
+
+
+def alert(**target: str) -> str:
+    """The "Follow by email" form for one target (``filter=<query>`` or ``<kind>=<slug>``),
+    or "" when the alerts app is not installed. Unlike ``url``, an empty filter is kept:
+    it means every controversy."""
+    try:
+        path = reverse("alerts:follow")
+    except NoReverseMatch:
+        return ""
+    return f"{path}?{urlencode(target)}"
+
+
+def _filter_alert(params: Mapping[str, str]) -> str:
+    return alert(filter=urlencode(sorted(params.items())))
 
 
 def _export(name: str, *args: object, params: Params = ()) -> tuple[str, str]:
@@ -79,6 +101,7 @@ def controversies(label: str, params: Params = ()) -> FollowLinks:
         csv_url=csv_url,
         json_url=json_url,
         api_url=url("api:controversy_list", params=params),
+        alert_url=_filter_alert(params),
     )
 
 
@@ -113,6 +136,7 @@ def controversy(slug: str, title: str, timeline_filters: Params = ()) -> FollowL
         csv_url=csv_url,
         json_url=json_url,
         api_url=url("api:event_list", params={**params, "controversy": slug}),
+        alert_url=alert(controversy=slug),
     )
 
 
@@ -122,7 +146,8 @@ def organization(slug: str, name: str, *, is_company: bool = False) -> FollowLin
     key = "company" if is_company else "organisation"
     links = controversies(f"Controversies involving {name}", {key: slug})
     feed = "opendata:feed_company" if is_company else "opendata:feed_organization"
-    return replace(links, feed_url=url(feed, slug))
+    alert_url = alert(company=slug) if is_company else alert(actor=slug)
+    return replace(links, feed_url=url(feed, slug), alert_url=alert_url)
 
 
 def product(slug: str, name: str) -> FollowLinks:
@@ -132,7 +157,8 @@ def product(slug: str, name: str) -> FollowLinks:
 
 def coalition(slug: str, name: str) -> FollowLinks:
     links = controversies(f"Controversies {name} acted on", {"coalition": slug})
-    return replace(links, feed_url=url("opendata:feed_coalition", slug) or links.feed_url)
+    feed_url = url("opendata:feed_coalition", slug) or links.feed_url
+    return replace(links, feed_url=feed_url, alert_url=alert(coalition=slug))
 
 
 def campaign(slug: str, name: str) -> FollowLinks:
@@ -146,6 +172,7 @@ def campaign(slug: str, name: str) -> FollowLinks:
         csv_url=csv_url,
         json_url=json_url,
         api_url=url("api:campaign_detail", slug),
+        alert_url=alert(campaign=slug),
     )
 
 

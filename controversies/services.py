@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Max, Q
 
@@ -251,6 +252,16 @@ def _merged_aliases(survivor: Organization, others: list[Organization]) -> str:
     return "\n".join(aliases)
 
 
+def _rewrite_stored_filters(survivor: Organization, others: list[Organization]) -> None:
+    """Filters stored as text by the alerts app name organisations by slug; a dropped
+    slug matches nothing after the merge, so they are pointed at the survivor."""
+    if not apps.is_installed("alerts"):
+        return
+    from alerts.merge import filters_follow_merge
+
+    filters_follow_merge(kept_slug=survivor.slug, dropped_slugs=[o.slug for o in others])
+
+
 @transaction.atomic
 def organization_merge(
     *, survivor: Organization, others: list[Organization], user: object | None = None
@@ -268,6 +279,7 @@ def organization_merge(
 
     for other in others:
         _merge_rows(keep=survivor, drop=other, reason=reason, user=user, report=report)
+    _rewrite_stored_filters(survivor, others)
 
     # Moving references may have touched the survivor's own row (its parent, say).
     survivor.refresh_from_db()

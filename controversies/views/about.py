@@ -13,5 +13,12 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "controversies/about.html",
-        {"corrections_email": settings.CORRECTIONS_EMAIL, "site_name": settings.SITE_NAME},
+        {
+            "corrections_email": settings.CORRECTIONS_EMAIL,
+            "site_name": settings.SITE_NAME,
+            # The privacy note states the alerts' retention rules (alerts.privacy).
+            "confirm_days": settings.ALERTS_CONFIRM_DAYS,
+            "retention_days": settings.ALERTS_RETENTION_DAYS,
+            "bounce_threshold": settings.ALERTS_BOUNCE_THRESHOLD,
+        },
     )

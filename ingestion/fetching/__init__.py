@@ -1,5 +1,5 @@
-"""The one safe HTTP client for ingestion (and the archive): every feed and page is
-fetched through here.
+"""The one safe HTTP client for ingestion (and the archive, and the alerts' webhooks):
+every feed and page is fetched, and every webhook payload posted, through here.
 
 ``fetch_feed`` and ``fetch_page`` return a ``FetchResult`` with the (decompressed) body
 or raise ``FetchError`` with a short reason and whether a retry may help. What is
@@ -11,7 +11,7 @@ URL.
 
 from __future__ import annotations
 
-from ingestion.fetching.client import Profile, fetch
+from ingestion.fetching.client import PostResult, Profile, fetch, post
 from ingestion.fetching.errors import FetchError, FetchResult
 
 __all__ = [
@@ -19,8 +19,10 @@ __all__ = [
     "PAGE_MAX_BYTES",
     "FetchError",
     "FetchResult",
+    "PostResult",
     "fetch_feed",
     "fetch_page",
+    "post",
 ]
 
 FEED_MAX_BYTES = 2 * 1024 * 1024

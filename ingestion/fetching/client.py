@@ -117,12 +117,39 @@ def fetch(
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
+@dataclass(frozen=True)
+class PostResult:
+    url: str
+    status: int  # a 2xx status: anything else raises FetchError
+
+
+def post(url: str, *, body: bytes, content_type: str, headers: dict[str, str]) -> PostResult:
+    """POST ``body`` to ``url`` through the same checks as a fetch (scheme, port, every
+    resolved address, timeouts, the per-host rate limit). A POST is never redirected: a
+    3xx answer is a failure, so the body only ever goes to the checked address. Any 2xx
+    is a success and the response body is not read."""
+    deadline = _Deadline(float(settings.INGESTION_TOTAL_TIMEOUT))
+    target = check_url(url)
+    wait_for_slot(target.host, max_wait=deadline.remaining())
+    extra_headers = {**headers, "Content-Type": content_type, "Accept": "*/*"}
+    with _Exchange(target, extra_headers, deadline, method="POST", body=body) as exchange:
+        status = exchange.response.status
+        if status in REDIRECT_STATUSES:
+            raise FetchError(f"HTTP {status}: a POST is not redirected", status=status)
+        if not 200 <= status < 300:
+            raise _status_error(status, exchange.response.reason)
+        return PostResult(url=target.url, status=status)
+
+
 def _check_status(status: int, reason: str | None) -> None:
-    label = f"HTTP {status} {reason or ''}".strip()
-    if status == 429 or status >= 500:
-        raise FetchError(label, transient=True, status=status)
     if not 200 <= status < 300 or status in _UNUSABLE_SUCCESS:
-        raise FetchError(label, status=status)
+        raise _status_error(status, reason)
+
+
+def _status_error(status: int, reason: str | None) -> FetchError:
+    """A server's refusal; 429 and 5xx may pass, so they are worth another try."""
+    label = f"HTTP {status} {reason or ''}".strip()
+    return FetchError(label, transient=status == 429 or status >= 500, status=status)
 
 
 class _Deadline:
@@ -146,9 +173,19 @@ class _Deadline:
 class _Exchange:
     """One request and response on a fresh connection, closed on exit."""
 
-    def __init__(self, target: Target, extra_headers: dict[str, str], deadline: _Deadline):
+    def __init__(
+        self,
+        target: Target,
+        extra_headers: dict[str, str],
+        deadline: _Deadline,
+        *,
+        method: str = "GET",
+        body: bytes | None = None,
+    ):
         self.target = target
         self.deadline = deadline
+        self._method = method
+        self._body = body
         self._headers = {
             "Host": target.host_header,
             "User-Agent": settings.INGESTION_USER_AGENT,
@@ -175,8 +212,9 @@ class _Exchange:
             self._connection = self._connect()
             self._start_watchdog(self._connection.sock)
             self._connection.request(
-                "GET",
+                self._method,
                 self.target.request_target,
+                body=self._body,
                 headers=self._headers,
                 preload_content=False,
                 decode_content=False,

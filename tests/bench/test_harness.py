@@ -101,6 +101,19 @@ def test_it_runs_ingestion_matching_and_dedupe_when_they_exist(harness_run):
     assert ingestion["worker_memory"]["articles"] == 20
 
 
+def test_it_builds_digests_for_two_subscription_counts(harness_run):
+    results, table = harness_run
+    runs = results["scales"]["tiny"]["alerts"]
+    assert [run["subscriptions"] for run in runs] == [100, 1_000]  # --quick
+    for run in runs:
+        assert run["digests"] > 0 and run["sent"] == run["digests"] and run["unsent"] == 0
+        assert run["digests"] + run["quiet"] == run["subscriptions"]
+        assert run["peak_rss_mb"] > 0
+    targets = {c["target"] for c in results["targets"]}
+    assert "digest build 1,000 subscriptions <= 60 s" in targets
+    assert "digests, 1,000 subscriptions" in table
+
+
 def test_the_targets_read_the_median_turns_tail_not_one_slow_minute():
     """GIVEN three turns of a page, one timed while the machine ran at half speed
     WHEN they are merged THEN the pooled p95 shows the slow turn and the target checks

@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from alerts.models import Webhook
 from controversies.admin.base import HistoryAdmin
 from tests import factories as f
 from tests.controversies.admin_forms import form_data
-from tests.controversies.test_admin import FACTORIES
+from tests.controversies.test_admin import FACTORIES as DOMAIN_FACTORIES
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,12 @@ HISTORY_MODELS = [
     if isinstance(model_admin, SimpleHistoryAdmin)
 ]
 EDITED = "Edited"
+# A factory for the model of every admin with history, the domain's and other apps'.
+# (A webhook's address is a public IP: the admin form resolves a host name, offline here.)
+FACTORIES = {
+    **DOMAIN_FACTORIES,
+    Webhook: lambda: Webhook.objects.create(name="Newsroom", url="https://93.184.215.14/in"),
+}
 
 
 def _ids(model) -> str:

@@ -101,11 +101,21 @@ PAGES = [
     "/search/?q=police",
 ]
 
+# The resolution pages follow resolutions, which the email alerts do not.
+EMAIL_PAGES = [
+    url
+    for url in PAGES
+    if not url.startswith("/resolutions/") and not url.endswith("/shareholder-record/")
+]
+
 
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_offers_its_feed_downloads_and_api_query(client, world, url):
     page = get_page(client, url)
     links = follow_links(page)
+    # Pages about controversies also offer email alerts (tests/alerts/, follow box).
+    email = links.pop("email", None)
+    assert (email is not None) == (url in EMAIL_PAGES)
     assert set(links) == set(KINDS)
     # Feed readers find the page's own feed (and still the site-wide one).
     assert head_feed(page) == ["/feeds/events/", links["feed"]]
@@ -127,6 +137,7 @@ def test_each_link_is_named_for_what_it_gives(client, world):
         for name in re.findall(r"<a [^>]*data-follow[^>]*>(.*?)</a>", box, re.S)
     ]
     assert names == [
+        "Follow by email: Controversies involving Amazon",
         "Atom feed: Controversies involving Amazon",
         "CSV download: Controversies involving Amazon",
         "JSON download: Controversies involving Amazon",

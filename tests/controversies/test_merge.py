@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from alerts.models import Subscriber, Subscription
 from controversies.models import (
     CoalitionMembership,
     EventActor,
@@ -56,6 +57,11 @@ def _reference_everything(org: Organization) -> dict[str, object]:
         "meeting": f.ShareholderMeetingFactory(company=org),
         "resolution": resolution,
         "recommendation": f.ProxyAdviserRecommendationFactory(adviser=org),
+        "alert": Subscription.objects.create(
+            subscriber=Subscriber.objects.create(email=f"{org.slug}@example.org"),
+            kind=Subscription.Kind.COMPANY,
+            organization=org,
+        ),
     }
 
 
@@ -87,6 +93,7 @@ def test_it_moves_every_reference_to_the_survivor():
     assert rows["resolution"].organiser == survivor
     assert list(rows["resolution"].co_filers.all()) == [survivor]
     assert rows["recommendation"].adviser == survivor
+    assert rows["alert"].organization == survivor
 
 
 def test_it_merges_several_organisations_at_once():

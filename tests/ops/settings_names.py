@@ -1,5 +1,6 @@
-"""The environment variable names config/settings.py (and the gunicorn config) read, found
-by parsing their source.
+"""The environment variable names config/settings.py (with alerts/email_config.py, which
+it calls for the mail settings) and the gunicorn config read, found by parsing their
+source.
 
 Parsing (rather than importing) sees every env_* call, including ones in branches the
 current environment does not take.
@@ -12,11 +13,12 @@ from pathlib import Path
 
 SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 GUNICORN_CONFIG = SETTINGS.with_name("gunicorn.conf.py")
+EMAIL_CONFIG = SETTINGS.parents[1] / "alerts" / "email_config.py"
 ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list"}
 
 
 def names_read_by_settings() -> set[str]:
-    return names_read_by(SETTINGS)
+    return names_read_by(SETTINGS) | names_read_by(EMAIL_CONFIG)
 
 
 def names_read_by(module: Path) -> set[str]:

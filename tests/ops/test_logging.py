@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 
@@ -106,3 +107,15 @@ def test_it_keeps_the_request_id_in_a_task_run_inside_the_request():
         assert request_id_var.get() == "req-7f3e"
     finally:
         request_id_var.reset(token)
+
+
+@pytest.mark.django_db
+def test_it_leaves_the_token_of_an_alerts_link_out_of_the_access_log(client, caplog):
+    """A manage or unsubscribe link is a credential: its token never reaches the log."""
+    token = "eyJzIjoxfQ:1vQx2a:secret-part"
+    with caplog.at_level(logging.INFO, logger="tracker.request"):
+        client.get(f"/alerts/manage/{token}/")
+        client.get(f"/alerts/unsubscribe/{token}/")
+    lines = [record for record in caplog.records if record.name == "tracker.request"]
+    assert [record.path for record in lines] == ["/alerts/manage/…/", "/alerts/unsubscribe/…/"]
+    assert not any("secret-part" in record.getMessage() for record in lines)

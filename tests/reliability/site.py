@@ -76,6 +76,42 @@ def _pks(model: type[Model], param: str) -> Callable[[], list[dict]]:
     return pick
 
 
+def _alert_token(build: str) -> Callable[[], list[dict]]:
+    """A signed link of the alerts app for a reader following every controversy (made on
+    first use: the demo has no subscribers)."""
+
+    def pick() -> list[dict]:
+        from alerts import tokens
+        from alerts.models import Subscriber, Subscription
+
+        subscriber, _ = Subscriber.objects.get_or_create(email="reader@example.org")
+        subscription, _ = Subscription.objects.get_or_create(
+            subscriber=subscriber, kind=Subscription.Kind.FILTER, query=""
+        )
+        record = subscriber if build in ("manage_token", "unsubscribe_all_token") else subscription
+        return [{"token": getattr(tokens, build)(record)}]
+
+    return pick
+
+
+# Writes an anonymous visitor may make on purpose, none of them behind a login: the
+# alerts' follow form (CSRF-protected, and it only mails a confirm link: double opt-in),
+# the signed links mailed to an address, whose token is the authorisation, and the mail
+# relay's bounce report, authorised by its bearer token. Their refusals (400/401/404/410)
+# are tested in tests/alerts/.
+ANONYMOUS_WRITE_ROUTES = {
+    "alerts:follow",
+    "alerts:confirm",
+    "alerts:manage",
+    "alerts:unsubscribe",
+    "alerts:unsubscribe_all",
+    "alerts:bounces",
+}
+# Taken without a CSRF token: RFC 8058 one-click unsubscribe (a mail program POSTs with
+# no cookie) and the relay's bounce report (a machine, with its bearer token).
+CSRF_EXEMPT_ROUTES = {"alerts:unsubscribe", "alerts:unsubscribe_all", "alerts:bounces"}
+
+
 # Where each parameterised public URL gets real values from. A URL not named here (and
 # not parameterless) makes test_it_knows_every_public_url fail until it is added.
 FILLERS: dict[str, Callable[[], list[dict]]] = {
@@ -112,6 +148,11 @@ FILLERS: dict[str, Callable[[], list[dict]]] = {
     "opendata:export_campaign_controversies": _slugs(Campaign),
     "archive:archived_copy": _pks(Source, "source_id"),
     "archive:archived_text": _pks(Source, "source_id"),
+    "alerts:confirm": _alert_token("confirm_token"),
+    "alerts:manage": _alert_token("manage_token"),
+    "alerts:download": _alert_token("manage_token"),
+    "alerts:unsubscribe": _alert_token("unsubscribe_token"),
+    "alerts:unsubscribe_all": _alert_token("unsubscribe_all_token"),
 }
 FORMATS = ("csv", "json")
 

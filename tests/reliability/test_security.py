@@ -1,5 +1,7 @@
-"""Who may write: anonymous visitors nowhere but the login form (CSRF enforced everywhere,
-HTMX requests included), staff only where their permissions say.
+"""Who may write: anonymous visitors nowhere but the login form and the email alerts'
+own routes (site.ANONYMOUS_WRITE_ROUTES; CSRF enforced everywhere, HTMX requests
+included, but for RFC 8058's one-click unsubscribe), staff only where their permissions
+say.
 
 The SSRF matrix lives in tests/ingestion/test_ssrf.py and `check --deploy` under the
 production environment in tests/ops/test_production_settings.py; RELIABILITY.md lists
@@ -16,10 +18,10 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.forms.models import model_to_dict
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from tests import factories as f
-from tests.reliability.site import FILLERS, walk
+from tests.reliability.site import ANONYMOUS_WRITE_ROUTES, CSRF_EXEMPT_ROUTES, FILLERS, walk
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(300)]
 
@@ -68,6 +70,13 @@ def every_url() -> list[str]:
     return sorted(urls)
 
 
+def _route(url: str) -> str:
+    try:
+        return resolve(url).view_name
+    except Resolver404:
+        return ""
+
+
 def _row_counts() -> dict[str, int]:
     return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
 
@@ -91,6 +100,8 @@ def test_it_refuses_every_write_without_a_csrf_token(world, settings):
     before = _row_counts()
     accepted = []
     for url in world:
+        if _route(url) in CSRF_EXEMPT_ROUTES:
+            continue  # RFC 8058 one-click unsubscribe (tests/alerts/test_subscribe_manage.py)
         for method in WRITE_METHODS:
             for headers in ({}, HTMX):
                 response = getattr(client, method)(url, {"name": "x"}, headers=headers)
@@ -112,7 +123,7 @@ def test_it_lets_an_anonymous_visitor_post_only_to_the_login_form(world, setting
     before = _row_counts()
     allowed = []
     for url in world:
-        if url in (login, reverse("admin:logout")):
+        if url in (login, reverse("admin:logout")) or _route(url) in ANONYMOUS_WRITE_ROUTES:
             continue
         for headers in ({}, HTMX):
             response = client.post(
