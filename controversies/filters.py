@@ -256,7 +256,7 @@ def _given(data: object, name: str) -> str:
     return str(data.get(name) or "").strip() if data is not None else ""
 
 
-def organisation_spelling(data: object) -> str:
+def organization_spelling(data: object) -> str:
     """The name the request gives the organisation filter: ``organization`` when only
     that spelling carries a value, else ``organisation``."""
     if _given(data, "organization") and not _given(data, "organisation"):
@@ -289,11 +289,11 @@ class ControversyFilter(django_filters.FilterSet):
     company = EntityFilter(label="Company", method="filter_company", empty_label="Any company")
     product = EntityFilter(label="Product", method="filter_product", empty_label="Any product")
     organisation = EntityFilter(
-        label="Organisation", method="filter_organisation", empty_label="Any organisation"
+        label="Organisation", method="filter_organization", empty_label="Any organisation"
     )
     # The same filter spelt the American way; each instance keeps one of the two.
     organization = EntityFilter(
-        label="Organisation", method="filter_organisation", empty_label="Any organisation"
+        label="Organisation", method="filter_organization", empty_label="Any organisation"
     )
     coalition = EntityFilter(
         label="Coalition", method="filter_coalition", empty_label="Any coalition"
@@ -324,8 +324,8 @@ class ControversyFilter(django_filters.FilterSet):
             data = data.copy()
             data["q"] = data["q"][:Q_MAX_LENGTH]
         super().__init__(data, *args, **kwargs)
-        self.organisation_param = organisation_spelling(data)
-        del self.filters[SPELLINGS[1 - SPELLINGS.index(self.organisation_param)]]
+        self.organization_param = organization_spelling(data)
+        del self.filters[SPELLINGS[1 - SPELLINGS.index(self.organization_param)]]
         choices = facets.all_choices() if self.shows_form else {}
         for name, (facet, lookup) in LOOKUPS.items():
             if name in self.filters:
@@ -364,7 +364,7 @@ class ControversyFilter(django_filters.FilterSet):
     def filter_product(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(pk__in=_controversies_of(Controversy.products, value))
 
-    def filter_organisation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_organization(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         member = "memberships__organization__slug"
         return queryset.filter(
             Q(pk__in=_event_controversies(event_actors__organization__slug=value))
