@@ -131,8 +131,9 @@ def _load_filter_options() -> FilterOptions:
 
 
 def _proponents() -> list[tuple[str, str]]:
-    """Organisations that led, co-filed or organised a resolution. Counted from the three
-    link columns separately: one DISTINCT over three outer joins took ~100 ms at scale."""
+    """Organisations that led, co-filed or organised a resolution. Counted from each of
+    the three link columns separately, never through one DISTINCT over three outer joins
+    (bench target ``resolutions p95 <= 100 ms at large``)."""
     resolutions = ShareholderResolution.objects.order_by()
     involved = Counter(
         chain(

@@ -90,7 +90,7 @@ def controversy_list(request: HttpRequest) -> HttpResponse:
         "chips": chips,
         "notices": notices,
         "ambiguities": _ambiguities(filterset, active),
-        "organisation_param": filterset.organisation_param,
+        "organization_param": filterset.organization_param,
         "facets": {name: values[:FACET_LIMIT] for name, values in counts.items()},
         # Only the filters the page applied: the feed, exports and API refuse the rest.
         "follow": follow.controversy_list(active, chips),
