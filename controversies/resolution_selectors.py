@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from controversies import facets
-from controversies.filters import EntityFilter, QuickSelect
+from controversies.filter_fields import EntityFilter, FilterSelect
 from controversies.models import (
     Organization,
     ProxyAdviserRecommendation,
@@ -47,10 +47,10 @@ class ResolutionTableFilter(django_filters.FilterSet):
         label="Company", method=_by_slug("meeting__company__slug"), empty_label="Any company"
     )
     year = django_filters.ChoiceFilter(
-        label="Year", method="filter_year", empty_label="Any year", widget=QuickSelect
+        label="Year", method="filter_year", empty_label="Any year", widget=FilterSelect
     )
     topic = django_filters.ChoiceFilter(
-        label="Topic", method=_by_slug("topics__slug"), empty_label="Any topic", widget=QuickSelect
+        label="Topic", method=_by_slug("topics__slug"), empty_label="Any topic", widget=FilterSelect
     )
     proponent = EntityFilter(
         label="Proponent", method="filter_proponent", empty_label="Any proponent"
@@ -59,7 +59,7 @@ class ResolutionTableFilter(django_filters.FilterSet):
         label="Status",
         choices=ShareholderResolution.Status.choices,
         empty_label="Any status",
-        widget=QuickSelect,
+        widget=FilterSelect,
     )
 
     class Meta:

@@ -17,8 +17,9 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from controversies.filter_fields import EntityFilter
 from controversies.filter_problems import Problem, is_reference, problems
-from controversies.filters import LOOKUPS, MAX_YEAR, MIN_YEAR, ControversyFilter, EntityFilter
+from controversies.filters import LOOKUPS, MAX_YEAR, MIN_YEAR, ControversyFilter
 from controversies.models import (
     Controversy,
     Organization,

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from ninja import Schema
 from pydantic import Field, create_model
 
-from controversies.filters import EntityFilter
+from controversies.filter_fields import EntityFilter
 from controversies.models import (
     Campaign,
     Coalition,
