@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # Django's own form templates, for FORM_RENDERER below.
+    "django.forms",
     "django_htmx",
     "template_partials",
     "django_filters",
@@ -96,6 +98,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms and widgets are drawn by the engine above, so a widget's template can live in
+# templates/widgets/ beside the pages'.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data stores -----------------------------------------------------------------------
 
