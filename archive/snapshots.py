@@ -45,11 +45,6 @@ def _latest_preserved_url(source: Source) -> str | None:
     return latest.requested_url if latest else None
 
 
-def snapshot_is_current(source: Source) -> bool:
-    """True when the latest successful snapshot is of the source's present address."""
-    return _latest_preserved_url(source) == source.url
-
-
 def source_snapshot(*, source: Source, force: bool = False) -> SourceSnapshot | None:
     """Fetch ``source`` and keep what came back; None when a current snapshot exists
     (``force`` takes another one anyway)."""

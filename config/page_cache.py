@@ -1,8 +1,8 @@
 """A whole-page cache for anonymous visitors of the public pages.
 
-Rendering a page with the base template costs several milliseconds even when its queries
-are fast; a visitor without a session gets the same bytes as every other such visitor, so
-those responses are kept in the cache for ``PAGE_CACHE_SECONDS`` (0 turns the cache off).
+A visitor without a session gets the same bytes as every other such visitor, so those
+responses are rendered once and kept in the cache for ``PAGE_CACHE_SECONDS`` (0 turns the
+cache off).
 
 Freshness: every entry records the generation it was rendered under, and any write to a
 curated model (the ``controversies`` app, sources and votes included) starts a new

@@ -23,10 +23,6 @@ class Bar:
     month: dt.date
     count: int
 
-    @property
-    def centre(self) -> float:
-        return round(self.x + self.width / 2, 1)
-
 
 @dataclass(frozen=True)
 class CountTick:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import django_filters
 
+from controversies.filter_fields import EntityFilter
 from controversies.filter_lookup import Candidate
 
 # How much of a bad value is repeated back.
@@ -64,8 +65,6 @@ def _shown(raw: str) -> str:
 def is_reference(filter_: django_filters.Filter) -> bool:
     """The filter's value names a record (a company, a topic ...), as opposed to a fixed
     choice, a number, a date or free text."""
-    from controversies.filters import EntityFilter
-
     return isinstance(filter_, django_filters.ModelChoiceFilter | EntityFilter)
 
 

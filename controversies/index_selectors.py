@@ -241,8 +241,9 @@ def _compute(index: Index) -> Standing:
     )
 
 
-# Each process keeps the last standing it read per index: unpickling tens of thousands
-# of entries from the cache on every request would cost more than the page.
+# Each process keeps the last standing it read per index, so a request unpickles a
+# standing (tens of thousands of entries at scale) only when the generation changed.
+# Serves bench target ``organizations p95 <= 100 ms at large``.
 _remembered: dict[str, tuple[int | None, Standing]] = {}
 
 

@@ -127,10 +127,10 @@ def _links_sql(
     return entity_links, params
 
 
-# The best few candidates, scored, each with its links. Written out, for the bench target
-# "ingestion >= 70% of trafilatura alone" (bench/targets.py): it runs for every article,
-# and as a queryset (a counting subquery per kind, a CASE on dates, a union for the
-# names) its compilation and second round trip doubled the cost of suggesting.
+# The best few candidates, scored, each with its links, in one statement and one round
+# trip per article (it runs for every article). Written out, rather than as a queryset
+# (a counting subquery per kind, a CASE on dates, a union for the names), for the bench
+# target "ingestion >= 70% of trafilatura alone" (bench/targets.py).
 _SCORED_SQL = """
     WITH link AS ({links}),
     best AS (

@@ -169,8 +169,8 @@ def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderRes
 def controversy_list_rows(queryset: QuerySet[Controversy]) -> QuerySet[Controversy]:
     """A filtered set ready for the list: newest activity first, event counts, and the
     names of each row's companies, products and topics as plain lists ``company_list``,
-    ``product_list``, ``topic_list`` (three prefetch queries per page; plain lists because
-    building a related manager per row and relation cost more than the queries)."""
+    ``product_list``, ``topic_list`` (three prefetch queries per page, into plain lists:
+    the template never builds a related manager per row and relation)."""
     # A correlated subquery rather than Count("events"): the paginator's COUNT can drop
     # it, and the database only counts events for the rows on the page.
     events = (

@@ -97,12 +97,6 @@ def event_create(
     return event
 
 
-def event_share(*, event: Event, controversy: Controversy) -> None:
-    """Show ``event`` on ``controversy``'s timeline too (idempotent)."""
-    event.controversies.add(controversy)
-    controversy_refresh_last_event(controversy=controversy)
-
-
 # --- Merging duplicate organisations ----------------------------------------------------
 # References are discovered from the model's relations rather than listed by hand, so a
 # relation added later is moved too. A row that would collide with a unique constraint

@@ -1,4 +1,6 @@
-"""Admin for ingestion: feeds ("poll now"), submitted URLs, the review queue, runs."""
+"""Admin for ingestion: feeds ("poll now"), submitted URLs, the review queue, runs.
+
+The review queue's actions live in ``review_actions``."""
 
 from __future__ import annotations
 
@@ -11,16 +13,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from ingestion import review, tasks
-from ingestion.forms import (
-    AcceptExistingEventForm,
-    AcceptNewEventForm,
-    MarkDuplicateForm,
-    ProposedActorsForm,
-    SubmitURLForm,
-)
+from ingestion import tasks
+from ingestion.forms import SubmitURLForm
 from ingestion.models import Article, Feed, IngestionRun, Mention, ReviewItem, Suggestion
 from ingestion.pipeline import article_retry, article_submit
+from ingestion.review_actions import accept_existing_event, accept_new_event, mark_duplicate, reject
 
 
 @admin.register(Feed)
@@ -169,7 +166,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     list_display_links = None
     list_filter = ["feed"]
     search_fields = ["title", "feed_title", "site_name"]
-    actions = ["accept_existing_event", "accept_new_event", "reject", "mark_duplicate"]
+    actions = (accept_existing_event, accept_new_event, reject, mark_duplicate)
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewItem]:
@@ -264,144 +261,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         if not rows:
             return "—"
         return format_html_join("<br>", '<a href="{}">{}</a> <small>{}</small>', rows)
-
-    # --- actions with an intermediate form page --------------------------------------
-
-    def _one(self, request: HttpRequest, queryset: QuerySet) -> ReviewItem | None:
-        if queryset.count() != 1:
-            self.message_user(request, "Select exactly one article.", messages.WARNING)
-            return None
-        return queryset.get()
-
-    def _form_page(
-        self, request, *, action: str, title: str, item, form, actors_form=None
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "action": action,
-            "item": item,
-            "form": form,
-            "actors_form": actors_form,
-            "selected": [item.pk],
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/ingestion/review_action.html", context)
-
-    def _apply(self, request: HttpRequest, decision, **kwargs) -> bool:
-        try:
-            decision(user=request.user, **kwargs)
-        except review.ReviewError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return False
-        return True
-
-    @admin.action(description="Accept as a source of an existing event", permissions=["change"])
-    def accept_existing_event(self, request: HttpRequest, queryset: QuerySet):
-        item = self._one(request, queryset)
-        if item is None:
-            return None
-        data = request.POST if "apply" in request.POST else None
-        proposals = review.review_proposals(article=item)
-        form = AcceptExistingEventForm(data, article=item, initial={"quote": proposals.quote})
-        actors_form = ProposedActorsForm(data, organizations=proposals.organizations)
-        # Both forms are checked (each shows its errors) before anything is written.
-        if data is not None and form.is_valid() & actors_form.is_valid():
-            event = form.cleaned_data["event"]
-            if self._apply(
-                request,
-                review.review_accept_existing_event,
-                article=item,
-                event=event,
-                quote=form.cleaned_data["quote"],
-                actors=actors_form.confirmed(),
-            ):
-                self.message_user(request, f"Cited on “{event.title}”.", messages.SUCCESS)
-            return None
-        return self._form_page(
-            request,
-            action="accept_existing_event",
-            title="Accept as a source of an existing event",
-            item=item,
-            form=form,
-            actors_form=actors_form,
-        )
-
-    @admin.action(description="Accept as a new event on a controversy", permissions=["change"])
-    def accept_new_event(self, request: HttpRequest, queryset: QuerySet):
-        item = self._one(request, queryset)
-        if item is None:
-            return None
-        proposals = review.review_proposals(article=item)
-        if "apply" in request.POST:
-            form = AcceptNewEventForm(request.POST)
-            actors_form = ProposedActorsForm(request.POST, organizations=proposals.organizations)
-            # Both forms are checked (each shows its errors) before anything is written.
-            if form.is_valid() & actors_form.is_valid():
-                data = form.cleaned_data
-                if self._apply(
-                    request,
-                    review.review_accept_new_event,
-                    article=item,
-                    controversy=data["controversy"],
-                    occurred_on=data["occurred_on"],
-                    precision=data["precision"],
-                    kind=data["kind"],
-                    title=data["title"],
-                    summary=data["summary"],
-                    actors=actors_form.confirmed(),
-                    quote=data["quote"],
-                ):
-                    self.message_user(
-                        request,
-                        format_html(
-                            'Added “{}” to <a href="{}">{}</a>.',
-                            data["title"],
-                            data["controversy"].get_absolute_url(),
-                            data["controversy"].title,
-                        ),
-                        messages.SUCCESS,
-                    )
-                return None
-        else:
-            form = AcceptNewEventForm(
-                initial=AcceptNewEventForm.initial_for(item, quote=proposals.quote)
-            )
-            actors_form = ProposedActorsForm(organizations=proposals.organizations)
-        return self._form_page(
-            request,
-            action="accept_new_event",
-            title="Accept as a new event",
-            item=item,
-            form=form,
-            actors_form=actors_form,
-        )
-
-    @admin.action(description="Reject", permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = sum(self._apply(request, review.review_reject, article=item) for item in queryset)
-        self.message_user(request, f"Rejected {done} article(s).", messages.SUCCESS)
-
-    @admin.action(description="Mark as duplicate", permissions=["change"])
-    def mark_duplicate(self, request: HttpRequest, queryset: QuerySet):
-        item = self._one(request, queryset)
-        if item is None:
-            return None
-        data = request.POST if "apply" in request.POST else None
-        form = MarkDuplicateForm(data)
-        if data is not None and form.is_valid():
-            if self._apply(
-                request,
-                review.review_mark_duplicate,
-                article=item,
-                original=form.cleaned_data["original"],
-            ):
-                self.message_user(request, "Marked as a duplicate.", messages.SUCCESS)
-            return None
-        return self._form_page(
-            request, action="mark_duplicate", title="Mark as duplicate", item=item, form=form
-        )
 
 
 @admin.register(IngestionRun)

@@ -319,8 +319,7 @@ class ResolutionsFeed(_RefusingFeed):
         return "Shareholder resolutions on AI, newest meeting first, with their status and vote."
 
     def items(self, obj: FilteredResolutions) -> list[ShareholderResolution]:
-        rows = selectors.resolutions_for_export(obj.resolutions)
-        return list(rows[: selectors.FEED_SIZE])
+        return list(selectors.resolutions_for_feed(obj.resolutions)[: selectors.FEED_SIZE])
 
     def item_title(self, item: ShareholderResolution) -> str:
         return f"{item.meeting.company.name}: {item.title}"
@@ -344,7 +343,7 @@ class ResolutionsFeed(_RefusingFeed):
         return dt.datetime.combine(item.meeting.held_on, dt.time.min, tzinfo=dt.UTC)
 
     def item_updateddate(self, item: ShareholderResolution) -> dt.datetime:
-        return item.updated_at
+        return item.changed_at
 
     def item_categories(self, item: ShareholderResolution) -> list[str]:
         return [item.get_status_display()]

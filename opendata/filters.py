@@ -17,25 +17,31 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from controversies.filter_fields import EntityFilter
 from controversies.filter_problems import Problem, is_reference, problems
-from controversies.filters import LOOKUPS, MAX_YEAR, MIN_YEAR, EntityFilter
-from controversies.filters import ControversyFilter as PagesControversyFilter
+from controversies.filters import LOOKUPS, MAX_YEAR, MIN_YEAR, ControversyFilter
 from controversies.models import (
     Controversy,
     Organization,
     ShareholderResolution,
 )
 
-__all__ = ["ControversyFilter", "InvalidFilters", "ResolutionFilter", "is_reference"]
+__all__ = [
+    "InvalidFilters",
+    "OpenDataControversyFilter",
+    "OpenDataResolutionFilter",
+    "is_reference",
+]
 
 
-class ControversyFilter(PagesControversyFilter):
-    """The pages' filter without its form's suggestions and options: nothing draws it."""
+class OpenDataControversyFilter(ControversyFilter):
+    """The list page's filter for the feeds, exports and API: the same parameters, without
+    the form's suggestions and options, since nothing draws it."""
 
     shows_form = False
 
 
-FILTER_PARAMS = tuple(ControversyFilter.base_filters)
+FILTER_PARAMS = tuple(OpenDataControversyFilter.base_filters)
 
 # PostgreSQL integer columns (ids, report numbers) hold at most this.
 MAX_INTEGER = 2**31 - 1
@@ -83,14 +89,15 @@ def filter_controversies(
     """Controversies matching the query parameters. Bad parameters are ignored, or with
     ``strict`` refused with ``InvalidFilters`` (raised here, before any query runs)."""
     base = queryset if queryset is not None else Controversy.objects.all()
-    filterset = ControversyFilter(params, queryset=base)
+    filterset = OpenDataControversyFilter(params, queryset=base)
     if strict:
         validate_filters(filterset)
     return filterset.qs
 
 
-class ResolutionFilter(django_filters.FilterSet):
-    """Shareholder resolutions by target company, topic, status and meeting year."""
+class OpenDataResolutionFilter(django_filters.FilterSet):
+    """Shareholder resolutions by target company, topic, status and meeting year, for the
+    feeds, exports and API (the resolution table has its own: ``ResolutionTableFilter``)."""
 
     company = EntityFilter(field_name="meeting__company__slug", lookup=LOOKUPS["company"][1])
     topic = EntityFilter(field_name="topics__slug", lookup=LOOKUPS["topic"][1])
@@ -132,7 +139,7 @@ def filter_resolutions(
 ) -> QuerySet:
     """Resolutions matching the query parameters; as ``filter_controversies``."""
     base = queryset if queryset is not None else ShareholderResolution.objects.all()
-    filterset = ResolutionFilter(params, queryset=base)
+    filterset = OpenDataResolutionFilter(params, queryset=base)
     if strict:
         validate_filters(filterset)
     return filterset.qs

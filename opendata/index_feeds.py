@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 
@@ -36,12 +37,12 @@ class IndexFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Refused before the feed is built: Feed turns only a missing object into a 404.
+        # Feed calls get_object, which parses the query, before reading anything; it
+        # answers only a missing object itself (a 404), so a refused query is answered here.
         try:
-            index_selectors.query_parse(INDEXES[kwargs["index"]], request.GET, strict=True)
+            return super().__call__(request, *args, **kwargs)
         except InvalidListing as error:
             return refused(error)
-        return super().__call__(request, *args, **kwargs)
 
     # The Feed instance is shared between requests: per-request state lives in the
     # object get_object returns, never on self.
@@ -82,7 +83,8 @@ class IndexFeed(Feed):
         count = item.involvement
         noun = "controversy" if count == 1 else "controversies"
         kind = f"{item.get_kind_display()}: " if hasattr(item, "get_kind_display") else ""
-        return f"{kind}{count} {noun}, latest activity {item.latest_activity:%-d %B %Y}."
+        latest = dateformat.format(item.latest_activity, "j F Y")
+        return f"{kind}{count} {noun}, latest activity {latest}."
 
     def item_updateddate(self, item: Any) -> dt.datetime:
         return dt.datetime.combine(item.latest_activity, dt.time.min, tzinfo=dt.UTC)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from controversies.models import (
     Campaign,
@@ -16,6 +17,7 @@ from controversies.models import (
     EventSource,
     Organization,
     ShareholderResolution,
+    VoteResult,
 )
 from opendata.api.filtersets import EventFilter
 from opendata.filters import validate_filters
@@ -104,5 +106,22 @@ def resolutions_for_export(resolutions: QuerySet[ShareholderResolution]) -> Quer
             "meeting__company", "lead_filer", "organiser", "controversy", "campaign", "vote__source"
         )
         .prefetch_related("co_filers", "topics")
+        .order_by("-meeting__held_on", "meeting__company__name", "item_number", "id")
+    )
+
+
+def resolutions_for_feed(resolutions: QuerySet[ShareholderResolution]) -> QuerySet:
+    """The feed's entries, newest meeting first (as the export), each with ``changed_at``:
+    its last edit or its vote's, whichever is later, since recording or correcting a
+    vote changes the entry as much as an edit of the resolution does. A vote's edits
+    are the rows of its history."""
+    vote_edits = (
+        VoteResult.history.model.objects.filter(resolution_id=OuterRef("pk"))
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+    return (
+        resolutions.select_related("meeting__company", "vote")
+        .annotate(changed_at=Greatest("updated_at", Coalesce(Subquery(vote_edits), "updated_at")))
         .order_by("-meeting__held_on", "meeting__company__name", "item_number", "id")
     )

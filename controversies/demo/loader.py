@@ -162,7 +162,7 @@ def _unreferenced(obj: models.Model) -> bool:
     return True
 
 
-def _load_organisation(spec: OrgSpec, loaded: _Loaded, report: LoadReport) -> None:
+def _load_organization(spec: OrgSpec, loaded: _Loaded, report: LoadReport) -> None:
     # A parent is listed before its subsidiaries (``files`` checks), so it is loaded.
     loaded.orgs[spec.slug] = upsert(
         Organization,
@@ -425,7 +425,7 @@ def _load_resolution(spec: ResolutionSpec, loaded: _Loaded, report: LoadReport) 
 
 # The writer of one record of each section of the files.
 WRITERS: dict[str, Callable[[Any, _Loaded, LoadReport], None]] = {
-    "organisations": _load_organisation,
+    "organisations": _load_organization,
     "products": _load_product,
     "topics": _load_topic,
     "sources": _load_source,

@@ -3,6 +3,9 @@
 Every record names its natural key (a slug, a canonical URL, or a date plus title) so a
 second load finds what the first one wrote instead of adding a copy. A field whose
 metadata names ``choices`` takes only the values that model field allows.
+
+Field names are the keys curators write in the files, so they keep the files' spelling
+(``organisation``, ``organisations``) where the code elsewhere says ``organization``.
 """
 
 from __future__ import annotations

@@ -16,9 +16,6 @@ from .entities import Organization, Product, Topic
 
 
 class ControversyQuerySet(models.QuerySet):
-    def ongoing(self) -> ControversyQuerySet:
-        return self.filter(status=Controversy.Status.ONGOING)
-
     def for_company(self, company: Organization) -> ControversyQuerySet:
         return self.filter(companies=company)
 

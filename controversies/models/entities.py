@@ -19,9 +19,6 @@ class OrganizationQuerySet(models.QuerySet):
     def companies(self) -> OrganizationQuerySet:
         return self.filter(kind=Organization.Kind.COMPANY)
 
-    def advocacy_groups(self) -> OrganizationQuerySet:
-        return self.filter(kind=Organization.Kind.ADVOCACY_GROUP)
-
 
 class OrganizationKind(models.TextChoices):
     COMPANY = "company", "Company"

@@ -1,7 +1,9 @@
 """``get_FOO_display()`` from a label table built once per field.
 
-Django's own rebuilds a dict of every choice on each call (about 55 microseconds for an
-event's kind); a timeline or a list shows a few labels per row.
+Django's own rebuilds a dict of every choice on each call, and a timeline or a list
+shows a few labels per row. The answer must stay Django's: the choice's label, or the
+value itself when it is not a choice. Serves bench target ``timeline p95 <= 100 ms at
+large``.
 """
 
 from __future__ import annotations

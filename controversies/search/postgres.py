@@ -45,9 +45,9 @@ NEWEST = {
     "source": ("-published_on", "-id"),
 }
 
-# The columns a hit shows besides the database's highlighted title and snippet: a rare
-# term matches a hundred times as many rows at a hundred times the data, and the long
-# texts (summaries, excerpts, descriptions) were read for nothing.
+# The columns a hit shows besides the database's highlighted title and snippet: only
+# these are read, never the long texts (summaries, excerpts, descriptions), since a term
+# matches more rows the more data there is.
 SHOWN = {
     "controversy": ("slug", "status", "last_event_on"),
     "event": ("occurred_on", "occurred_on_precision"),
@@ -97,9 +97,9 @@ def _named(model: type, query: SearchQuery, text: str, *, fuzzy: bool, **extra: 
 
     Each way of matching is its own subquery, so each reads its own index (full text:
     the GIN index over the vector; trigrams: the trigram index; exact names: the indexes
-    of migration 0006), and the rows are those of their UNION. OR-ing the conditions in
-    one WHERE made PostgreSQL parse every row's text; OR-ing three subqueries made it
-    read every row to test it against them. As for the other kinds, only CANDIDATES
+    of migration 0006), and the rows are those of their UNION: an OR, of the conditions
+    in one WHERE or of three subqueries, leads PostgreSQL to read every row to test it.
+    As for the other kinds, only CANDIDATES
     full-text matches are ranked (a word such as "AI" is in every name).
     """
     vector = StoredVector()

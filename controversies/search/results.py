@@ -50,10 +50,6 @@ class SearchResults:
     notices: list[str] = field(default_factory=list)  # how the query was simplified
     words: list[str] = field(default_factory=list)  # the words and phrases looked for
 
-    @property
-    def total_shown(self) -> int:
-        return sum(len(g.hits) for g in self.groups)
-
 
 def day(value: Any) -> str:
     return date_format(value, "j M Y") if value else ""

@@ -25,8 +25,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def organization_votes(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's shareholder record: a page of its own, which the organisation
-    page loads into itself with HTMX once it is shown (the record of a company with
-    many resolutions cost more to read and draw than the rest of its page)."""
+    page loads into itself with HTMX once it is shown, so that page's cost does not grow
+    with the record (bench target ``company p95 <= 100 ms at large``)."""
     votes = entity_selectors.organization_votes_page(slug)
     org = votes.organization
     links = follow.organization_votes(

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
-from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
-from django_htmx.http import push_url
 
 from controversies import follow, index_selectors
 from controversies.index_selectors import INDEXES, SORTS, Index, Query
-from controversies.views.controversy_list import _page
+from controversies.views import listing
 from controversies.views.tidy_query import drop_empty_parameters
 
 
@@ -40,9 +36,11 @@ PARAMETERS = ("q", "kind", "sort", "page")
 def _index_page(request: HttpRequest, key: str) -> HttpResponse:
     index = INDEXES[key]
     query, notices = index_selectors.query_parse(index, request.GET)
-    listing = index_selectors.listing(index, query)
-    paginator = Paginator(listing.ids, index_selectors.PAGE_SIZE)
-    page = _page(paginator, request.GET.get("page", ""), notices)
+    records = index_selectors.listing(index, query)
+    paginator = Paginator(records.ids, index_selectors.PAGE_SIZE)
+    chosen = listing.choose_page(paginator, request.GET.get("page", ""))
+    notices.extend(chosen.notices)
+    page = chosen.page
     active = query.params()
     page_url = reverse(f"controversies:{key}_index")
     context = {
@@ -51,24 +49,21 @@ def _index_page(request: HttpRequest, key: str) -> HttpResponse:
         "active": active,
         "notices": notices,
         "page_obj": page,
-        "rows": listing.rows(list(page.object_list)),
-        "kind_counts": listing.kind_counts,
-        "searched_total": listing.searched_total,
+        "rows": records.rows(list(page.object_list)),
+        "kind_counts": records.kind_counts,
+        "searched_total": records.searched_total,
         "sorts": SORTS.items(),
         "page_url": page_url,
         "follow": follow_links(index, query),
         "index_links": [(other.key, other.title) for other in INDEXES.values()],
     }
-    partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = "controversies/_index_results.html" if partial else f"controversies/index_{key}.html"
-    response = render(request, template, context)
-    if partial:
-        # The tidy address (applied values only) rather than the form's raw fields.
-        params = dict(active, page=str(page.number)) if page.number > 1 else active
-        query_string = urlencode(sorted(params.items()))
-        push_url(response, page_url + (f"?{query_string}" if query_string else ""))
-    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-    return response
+    return listing.render_listing(
+        request,
+        f"controversies/index_{key}.html",
+        context,
+        results_template="controversies/_index_results.html",
+        address=listing.tidy_address(page_url, active, page),
+    )
 
 
 @require_safe

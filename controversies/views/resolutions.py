@@ -3,32 +3,60 @@ of one resolution."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from controversies import follow, resolution_selectors
-from controversies.views.fragments import render_page_or_partial
+from controversies.resolution_selectors import ResolutionTableFilter
+from controversies.views import listing
+from controversies.views.listing import ChosenPage, PageProblem
 from controversies.views.tidy_query import drop_empty_parameters
 
 
+@dataclass(frozen=True)
+class ResolutionTable:
+    filterset: ResolutionTableFilter
+    page: Page
+    messages: list[str]
+    active_filters: dict[str, str]
+
+
+def _page_messages(chosen: ChosenPage) -> list[str]:
+    """The table's own words for a page it cannot show; asking past the end of an empty
+    table says nothing, since its one page is all there is."""
+    if chosen.problem in (PageProblem.NOT_A_NUMBER, PageProblem.BELOW_ONE):
+        return [f"“{chosen.asked}” is not a page number; showing the first page."]
+    if chosen.problem is PageProblem.BEYOND_LAST and chosen.page.paginator.count:
+        return [f"There is no page {chosen.number}; showing the last page."]
+    return []
+
+
 @require_safe
-@drop_empty_parameters(lambda: [*resolution_selectors.ResolutionFilter.base_filters, "page"])
+@drop_empty_parameters(lambda: [*ResolutionTableFilter.base_filters, "page"])
 def resolution_list(request: HttpRequest) -> HttpResponse:
-    table = resolution_selectors.resolution_table(request.GET)
+    """The filtered table, a page at a time: 3 queries whatever the number of rows (the
+    count, the page and its topics) once the filter options are cached."""
+    filters = resolution_selectors.table_filters(request.GET)
+    paginator = Paginator(filters.filterset.qs, resolution_selectors.PAGE_SIZE)
+    chosen = listing.choose_page(paginator, request.GET.get("page", ""))
+    messages = [*filters.messages, *_page_messages(chosen)]
+    table = ResolutionTable(filters.filterset, chosen.page, messages, filters.active)
     # The filters the table applied (valid values only): the feed, exports and API
     # refuse the values the page ignores.
-    filters = table.filterset.filters
     described = [
-        (name, dict(filters[name].extra.get("choices") or ()).get(value, value))
-        for name, value in table.active_filters.items()
+        (name, dict(filters.filterset.filters[name].extra.get("choices") or ()).get(value, value))
+        for name, value in filters.active.items()
     ]
-    links = follow.resolution_list(table.active_filters, described)
-    return render_page_or_partial(
+    template = "controversies/resolution_list.html"
+    return listing.render_listing(
         request,
-        "controversies/resolution_list.html",
-        "results",
-        {"table": table, "follow": links},
+        template,
+        {"table": table, "follow": follow.resolution_list(filters.active, described)},
+        results_template=f"{template}#results",
     )
 
 

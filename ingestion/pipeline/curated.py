@@ -31,8 +31,8 @@ _pinned: ContextVar[object] = ContextVar("curated_version", default=None)
 @contextmanager
 def one_reading() -> Iterator[None]:
     """Every snapshot asked for inside checks the version read once, at the first ask:
-    one article's steps need the automaton and the topic terms, and a Redis read per
-    snapshot would cost as much as the check it answers."""
+    one article's steps need the automaton and the topic terms, and they take them from
+    one version, with one Redis read."""
     token = _pinned.set(_UNREAD)
     try:
         yield

@@ -59,8 +59,8 @@ def content_hash(text: str, *, normalised: str | None = None) -> str:
 
 
 def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
-    # datasketch derives the same permutations from the seed for every MinHash, which
-    # costs more than hashing an article's shingles: derive them once.
+    # datasketch would derive the permutations from the seed for every MinHash; they
+    # depend only on NUM_PERM and the seed, so they are derived once and shared.
     return MinHash(
         num_perm=NUM_PERM, scheme=SCHEME, hashvalues=hashvalues, permutations=_PERMUTATIONS
     )

@@ -242,10 +242,11 @@ def extract_page(
     ld_publisher = ", ".join(_names(ld.get("publisher")))
 
     try:
-        # trafilatura's metadata heuristics (date, title, author, site name) cost about a
-        # fifth of its time; they are only asked when the page's own structured data
-        # leaves one of the four unsaid. The call is the one bare_extraction makes with
-        # with_metadata=True, on the tree before its text is extracted.
+        # trafilatura's metadata heuristics (date, title, author, site name) are only
+        # asked when the page's own structured data leaves one of the four unsaid (bench
+        # target "ingestion >= 70% of trafilatura alone"). The call is the one
+        # bare_extraction makes with with_metadata=True, on the tree before its text is
+        # extracted, so the answer is the same.
         complete = (ld_date or og_date or feed_date) and (headline or og_title)
         complete = complete and ld_author and (og_site_name or ld_publisher)
         guessed = None if complete else trafilatura.extract_metadata(tree, default_url=url)

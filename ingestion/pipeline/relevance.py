@@ -56,8 +56,8 @@ SCALE = 8.0
 
 @lru_cache(maxsize=512)
 def _compiled(term: str) -> re.Pattern[str]:
-    # The term alone, not wrapped in (?<!\w)...(?!\w): a pattern starting with a
-    # look-behind is tried at every position of the text, several times slower.
+    # The term alone, not wrapped in (?<!\w)...(?!\w): occurs() checks the word
+    # boundaries around each hit, so the search never starts with a look-behind.
     return re.compile(re.escape(term), 0 if term.isupper() else re.IGNORECASE)
 
 
@@ -89,7 +89,7 @@ _IGNORECASE_LOOKALIKES = frozenset("\u212a\u0130\u0131\u017f")
 
 def _may_occur(term: str, text: str, lowered: str | None) -> bool:
     """A plain substring test that is false only when occurs() would be: most terms are
-    absent from most texts, and a case-insensitive regex search costs many times more."""
+    absent from most texts, so the case-insensitive regex runs only where it may match."""
     if term.isupper():
         return term in text
     if lowered is None or not term.isascii():

@@ -2,9 +2,9 @@
 the dedupe step's reads under that lock (``dedupe.py``).
 
 Bench target served by every statement here: "ingestion >= 70% of trafilatura alone"
-(bench/targets.py). These run once or more for every article; as querysets their
-compilation cost as much as the statements, and each separate round trip to the server
-added to every article's time. Everything else in the pipeline uses the ORM.
+(bench/targets.py). These run once or more for every article, each doing its work in
+one round trip to the server, with no queryset to compile. Everything else in the
+pipeline uses the ORM.
 """
 
 from __future__ import annotations

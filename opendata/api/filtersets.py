@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from ninja import Schema
 from pydantic import Field, create_model
 
-from controversies.filters import EntityFilter
+from controversies.filter_fields import EntityFilter
 from controversies.models import (
     Campaign,
     Coalition,
@@ -22,7 +22,7 @@ from controversies.models import (
     Product,
     Source,
 )
-from opendata.filters import ControversyFilter, IntegerFilter, is_reference
+from opendata.filters import IntegerFilter, OpenDataControversyFilter, is_reference
 
 
 def _org(field_name: str | None = None, **kwargs: object) -> django_filters.ModelChoiceFilter:
@@ -31,7 +31,7 @@ def _org(field_name: str | None = None, **kwargs: object) -> django_filters.Mode
     )
 
 
-class ApiControversyFilter(ControversyFilter):
+class ApiControversyFilter(OpenDataControversyFilter):
     aiid = IntegerFilter(field_name="aiid_incident_id")
     aiaaic = django_filters.CharFilter(field_name="aiaaic_id", lookup_expr="iexact")
 

@@ -40,7 +40,11 @@ from opendata.api.pagination import (
     keyset_page,
     page_schema,
 )
-from opendata.filters import ControversyFilter, ResolutionFilter, validate_filters
+from opendata.filters import (
+    OpenDataControversyFilter,
+    OpenDataResolutionFilter,
+    validate_filters,
+)
 
 api = NinjaAPI(
     title=f"{settings.SITE_NAME} API",
@@ -187,15 +191,15 @@ def controversy_detail(request: HttpRequest, slug: SlugPath) -> Controversy:
 @api.get("/events", response={200: page_schema(schemas.EventOut), **ERRORS}, tags=["events"])
 def event_list(
     request: HttpRequest,
-    filters: Query[filtersets.query_schema(filtersets.EventFilter, ControversyFilter)],  # type: ignore[valid-type]
+    filters: Query[filtersets.query_schema(filtersets.EventFilter, OpenDataControversyFilter)],  # type: ignore[valid-type]
     page: Query[PageParams],
 ) -> dict[str, Any]:
     """Timeline events, newest first. The controversy filters (company, topic, year...)
     select the controversies whose events are listed."""
     events = _events()
-    if any(name in request.GET for name in ControversyFilter.base_filters):
+    if any(name in request.GET for name in OpenDataControversyFilter.base_filters):
         chosen = validate_filters(
-            ControversyFilter(request.GET, queryset=Controversy.objects.all())
+            OpenDataControversyFilter(request.GET, queryset=Controversy.objects.all())
         ).qs
         events = events.on(chosen.values("pk"))
     return _listing(
@@ -306,11 +310,11 @@ def campaign_detail(request: HttpRequest, slug: SlugPath) -> Campaign:
 )
 def resolution_list(
     request: HttpRequest,
-    filters: Query[filtersets.query_schema(ResolutionFilter)],  # type: ignore[valid-type]
+    filters: Query[filtersets.query_schema(OpenDataResolutionFilter)],  # type: ignore[valid-type]
     page: Query[PageParams],
 ) -> dict[str, Any]:
     """Shareholder resolutions with their vote results and proxy-adviser recommendations."""
-    return _listing(request, _resolutions(), ResolutionFilter, page, scope="resolutions")
+    return _listing(request, _resolutions(), OpenDataResolutionFilter, page, scope="resolutions")
 
 
 @api.get(

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import feedparser
 import pytest
 from django.conf import settings
+from django.utils import timezone
+
+from controversies.models import ShareholderResolution, VoteResult
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +117,24 @@ def test_it_escapes_markup_in_entries(client, world):
     assert b"<script>" not in response.content
     entry = feedparser.parse(response.content).entries[0]
     assert "&lt;script&gt;" in entry.summary
+
+
+def test_a_resolution_entry_is_updated_when_its_vote_is_corrected(client, world):
+    """GIVEN a voted resolution untouched since 2020, WHEN its vote is corrected, THEN
+    its entry in the resolutions feed (and the feed) shows today as updated."""
+    resolution = ShareholderResolution.objects.get(slug="amazon-2019-rekognition")
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    ShareholderResolution.objects.update(updated_at=long_ago)
+    VoteResult.history.model.objects.update(history_date=long_ago)
+
+    def updated() -> dt.datetime:
+        feed = _parse(client, "/feeds/resolutions/?company=amazon")
+        (entry,) = [e for e in feed.entries if e.title.endswith(resolution.title)]
+        return dt.datetime(*entry.updated_parsed[:6], tzinfo=dt.UTC)
+
+    assert updated() == long_ago
+    corrected_at = timezone.now().replace(microsecond=0)
+    vote = resolution.vote
+    vote.reported_support_pct = 12
+    vote.save()
+    assert updated() >= corrected_at

@@ -23,6 +23,7 @@ URLS = [
     "/api/sources",
     "/feeds/events/",
     "/feeds/organizations/aclu/",
+    "/feeds/resolutions/",
     "/exports/controversies.csv",
     "/exports/controversies/amazon-rekognition/timeline.json",
     "/exports/resolutions.csv",

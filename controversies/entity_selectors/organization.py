@@ -1,34 +1,18 @@
-"""Reads for the organisation, product, coalition and campaign pages.
-
-Each page function returns everything its template needs in a fixed number of queries,
-whatever the number of rows; long lists are capped and say so.
+"""Reads for an organisation's page (a company's page too): the controversies aimed at it
+and those it acted in, its events, products, campaigns, coalitions and scorecard.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.cache import cache
-from django.db.models import (
-    CharField,
-    Count,
-    Exists,
-    F,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from controversies import facets
 from controversies.models import (
     Campaign,
-    Coalition,
     CoalitionMembership,
     Controversy,
     Demand,
@@ -37,8 +21,6 @@ from controversies.models import (
     EventActor,
     Organization,
     Product,
-    ProxyAdviserRecommendation,
-    ShareholderResolution,
 )
 from controversies.models.controversy import home_controversy
 from controversies.scorecard import (
@@ -49,55 +31,11 @@ from controversies.scorecard import (
     Scorecard,
     scorecard_build,
 )
-from controversies.support_chart import SupportChart, SupportPoint, support_chart
 
-# Each list on an entity page shows its most recent rows; the page stays quick to read and
-# to render for a company with a thousand controversies (full lists are a link away).
-LIST_CAP = 20
+from .rows import EVENT_CAP, LIST_CAP
+from .shareholders import shareholder_links
+
 INVOLVEMENT_CACHE_SECONDS = 15 * 60
-RESOLUTION_CAP = 200
-EVENT_CAP = 20
-
-
-ROLE_ORDER = ("lead filer", "organiser", "co-filer")
-
-
-def _linked(queryset: QuerySet, field: str, role: str) -> QuerySet:
-    """(resolution id, the organisation's role in it) rows, for a UNION."""
-    return queryset.annotate(role=Value(role, output_field=CharField())).values_list(field, "role")
-
-
-def _link_only(relation: str) -> list[str]:
-    """The columns of the organisation at ``relation`` that a link to it does not use,
-    for defer(): every row of a resolution table joins three of them."""
-    shown = {"id", "name", "slug"}
-    return [
-        f"{relation}__{field.name}"
-        for field in Organization._meta.concrete_fields
-        if field.name not in shown
-    ]
-
-
-def _resolution_rows() -> Any:
-    """Resolutions as _resolution_rows.html and the support chart show them: with the
-    meeting, the filers' links and the vote, and none of the long or unused columns
-    (they made up most of what each row fetched and turned into objects)."""
-    return (
-        ShareholderResolution.objects.select_related(
-            "meeting__company", "lead_filer", "organiser", "vote"
-        ).defer(
-            "ask",
-            "filed_on",
-            "board_recommendation",
-            "created_at",
-            "updated_at",
-            "meeting__kind",
-            "meeting__location",
-            *_link_only("meeting__company"),
-            *_link_only("lead_filer"),
-            *_link_only("organiser"),
-        )  # fmt: skip
-    )
 
 
 @dataclass
@@ -261,7 +199,7 @@ def organization_page(slug: str) -> OrganizationPage:
     memberships = list(
         org.coalition_memberships.select_related("coalition", "source").order_by("joined_on", "id")
     )
-    shareholder_record = len(_shareholder_links(org))
+    shareholder_record = len(shareholder_links(org))
     return OrganizationPage(
         organization=org,
         controversies=controversies,
@@ -341,163 +279,3 @@ def _scorecard_of(org: Organization, involvement: Involvement) -> Scorecard:
         policy_changes=involvement.policy_change_count,
         declined_to_comment=involvement.declined,
     )
-
-
-def _shareholder_links(org: Organization) -> dict[int, set[str]]:
-    """Every resolution tied to ``org`` and how: at its own meetings (""), as lead
-    filer, organiser or co-filer, or advised on as a proxy adviser ("adviser"). One
-    UNION of indexed lookups: a single query with the UNION inside took PostgreSQL
-    three times as long to plan, and an OR over the joined columns made it expect
-    thousands of rows and hash every organisation."""
-    co_filed = ShareholderResolution.co_filers.through.objects.filter(organization=org)
-    advised = ProxyAdviserRecommendation.objects.filter(adviser=org)
-    rows = ShareholderResolution.objects.order_by()
-    linked = _linked(rows.filter(meeting__company=org), "pk", "").union(
-        _linked(rows.filter(lead_filer=org), "pk", "lead filer"),
-        _linked(rows.filter(organiser=org), "pk", "organiser"),
-        _linked(co_filed.order_by(), "shareholderresolution_id", "co-filer"),
-        _linked(advised.order_by(), "resolution_id", "adviser"),
-        all=True,
-    )
-    roles: dict[int, set[str]] = {}
-    for pk, role in linked:
-        roles.setdefault(pk, set()).add(role)
-    return roles
-
-
-@dataclass
-class OrganizationVotes:
-    organization: Organization
-    resolutions_at_meetings: list[ShareholderResolution]
-    resolutions_filed: list[ShareholderResolution]
-    advice: list[ProxyAdviserRecommendation]
-    chart: SupportChart | None
-
-
-def organization_votes_page(slug: str) -> OrganizationVotes:
-    """The votes at an organisation's meetings (with the support chart), the resolutions
-    it filed, co-filed or organised elsewhere, and its proxy advice: 4 queries (3 for
-    an organisation that gave no advice)."""
-    org = get_object_or_404(Organization, slug=slug)
-    roles = _shareholder_links(org)
-    resolutions = list(
-        _resolution_rows()
-        .filter(pk__in=list(roles))
-        .order_by("-meeting__held_on", "item_number")[:RESOLUTION_CAP]
-    )
-    at_meetings = [r for r in resolutions if r.meeting.company_id == org.pk]
-    filed = []
-    for resolution in resolutions:
-        # The strongest part it played: lead filer, organiser, co-filer. Set on every
-        # row: a template's failed lookup costs a dir() of the instance.
-        role = next((r for r in ROLE_ORDER if r in roles[resolution.pk]), None)
-        resolution.role_of_viewed = role
-        if role:
-            filed.append(resolution)
-    advice = []
-    if any("adviser" in played for played in roles.values()):
-        advice = list(
-            ProxyAdviserRecommendation.objects.filter(adviser=org)
-            .select_related("resolution__meeting__company", "resolution__vote", "source")
-            .order_by("-resolution__meeting__held_on", "resolution__item_number")[:LIST_CAP]
-        )
-    chart = support_chart(
-        [
-            SupportPoint(
-                year=r.meeting.held_on.year,
-                support=r.vote.headline_support,
-                label=f"{r.meeting.held_on:%Y}: {r.title}",
-                url=r.get_absolute_url(),
-            )
-            for r in at_meetings
-            if hasattr(r, "vote") and r.vote.headline_support is not None
-        ]
-    )
-    return OrganizationVotes(org, at_meetings, filed, advice, chart)
-
-
-@dataclass
-class ProductPage:
-    product: Product
-    controversies: list[Controversy]
-    events: list[Event]
-    resolutions: list[ShareholderResolution]
-    cap: int = LIST_CAP
-    event_cap: int = EVENT_CAP
-
-
-def product_page(slug: str) -> ProductPage:
-    """A product, the controversies about it, their latest events and resolutions: 4 queries."""
-    product = get_object_or_404(Product.objects.select_related("developer"), slug=slug)
-    controversies = list(product.controversies.order_by("-last_event_on", "title")[:LIST_CAP])
-    events = list(
-        Event.objects.on(Controversy.objects.filter(products=product).values("pk"))
-        .annotate(**home_controversy())
-        .order_by("-occurred_on", "-id")[:EVENT_CAP]
-    )
-    resolutions = list(
-        _resolution_rows()
-        .filter(controversy__products=product)
-        .order_by("-meeting__held_on", "item_number")[:LIST_CAP]
-    )
-    return ProductPage(product, controversies, events, resolutions)
-
-
-@dataclass
-class CoalitionPage:
-    coalition: Coalition
-    memberships: list[CoalitionMembership]
-    actions: list[Event]
-    campaigns: list[Campaign]
-
-
-def coalition_page(slug: str) -> CoalitionPage:
-    """A coalition with its members (joined/left dates) and the actions it signed: 5 queries."""
-    coalition = get_object_or_404(Coalition, slug=slug)
-    memberships = list(
-        coalition.memberships.select_related("organization", "source").order_by(
-            "organization__name", "id"
-        )
-    )
-    actions = list(
-        coalition.actions.annotate(**home_controversy())
-        .prefetch_related(
-            Prefetch(
-                "event_actors",
-                queryset=EventActor.objects.select_related("organization").order_by("id"),
-            )
-        )
-        .order_by("occurred_on", "id")
-    )
-    campaigns = list(coalition.campaigns.order_by("-started_on", "name"))
-    return CoalitionPage(coalition, memberships, actions, campaigns)
-
-
-def campaign_page(slug: str) -> Campaign:
-    """A campaign with organisers, targets, controversies, resolutions and each demand's
-    status history: 7 queries."""
-    campaign = get_object_or_404(
-        Campaign.objects.select_related("organising_coalition", "source").prefetch_related(
-            Prefetch("organisers", queryset=Organization.objects.order_by("name")),
-            Prefetch("targets", queryset=Organization.objects.order_by("name")),
-            Prefetch("controversies", queryset=Controversy.objects.order_by("title")),
-            Prefetch(
-                "resolutions",
-                queryset=_resolution_rows().order_by("-meeting__held_on", "item_number"),
-            ),
-            Prefetch(
-                "demands",
-                queryset=Demand.objects.order_by("position", "id").prefetch_related(
-                    Prefetch(
-                        "statuses",
-                        queryset=DemandStatus.objects.select_related("source").order_by("on", "id"),
-                    )
-                ),
-            ),
-        ),
-        slug=slug,
-    )
-    for demand in campaign.demands.all():
-        # A list (the prefetched queryset cannot be indexed from the end in a template).
-        demand.status_history = list(demand.statuses.all())
-    return campaign
