@@ -4,8 +4,9 @@ The bench starts its worker with ``-A bench.ingest_steps``: the project's Celery
 the pipeline's step functions wrapped in timers in each pool process (a timer costs a
 microsecond or two; nothing else changes). Each task appends one JSON line to the file
 named by BENCH_STEP_LOG: the article, when the task started and ended in its process,
-and the seconds spent in each step. ``summary()`` turns the lines of the timed articles
-into milliseconds per article.
+and the seconds spent in each step, by the clock and in the process's own CPU time
+(which leaves out waiting for the database and, on a busy machine, for a core).
+``summary()`` turns the lines of the timed articles into milliseconds per article.
 """
 
 from __future__ import annotations
@@ -42,17 +43,19 @@ TIMED = (
 )
 
 _spent: dict[str, float] = defaultdict(float)
+_cpu: dict[str, float] = defaultdict(float)
 _task: dict = {}
 
 
 def _timed(name: str, function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             _spent[name] += time.perf_counter() - started
+            _cpu[name] += time.process_time() - cpu
 
     return wrapper
 
@@ -67,7 +70,10 @@ def _wrap_steps(**kwargs) -> None:
 @task_prerun.connect
 def _task_started(task_id=None, args=None, **kwargs) -> None:
     _spent.clear()
-    _task.update(article=(args or [None])[0], start=time.perf_counter())
+    _cpu.clear()
+    _task.update(
+        article=(args or [None])[0], start=time.perf_counter(), start_cpu=time.process_time()
+    )
 
 
 @task_postrun.connect
@@ -75,7 +81,14 @@ def _task_ended(**kwargs) -> None:
     path = os.environ.get("BENCH_STEP_LOG")
     if not path or "start" not in _task:
         return
-    line = {**_task, "end": time.perf_counter(), "pid": os.getpid(), "steps": dict(_spent)}
+    line = {
+        **_task,
+        "end": time.perf_counter(),
+        "end_cpu": time.process_time(),
+        "pid": os.getpid(),
+        "steps": dict(_spent),
+        "cpu": dict(_cpu),
+    }
     with open(path, "a") as handle:
         handle.write(json.dumps(line) + "\n")
 
@@ -127,5 +140,12 @@ def summary(path: str, ids: list[int]) -> dict:
     steps["celery"] = round(_celery_ms(lines), 2)
     beyond = [ms("advance", line) - derived["of which trafilatura"](line) for line in lines]
     steps["own"] = round(statistics.median(beyond) + steps["celery"], 2)
+    # The same in the worker process's CPU time, from the task's start to its end.
+    trafilatura_cpu = ("trafilatura", "trafilatura_metadata")
+    own_cpu = [
+        line["end_cpu"] - line["start_cpu"] - sum(line["cpu"].get(n, 0.0) for n in trafilatura_cpu)
+        for line in lines
+    ]
+    steps["own_cpu"] = round(1000 * statistics.median(own_cpu), 2)
     steps["articles"] = len(lines)
     return steps

@@ -140,7 +140,7 @@ def _ingestion_rows(results: dict) -> list[list[str]]:
                 shown = ", ".join(
                     f"{name} {value:.1f}"
                     for name, value in steps.items()
-                    if name not in ("own", "articles")
+                    if name not in ("own", "own_cpu", "articles")
                 )
                 rows.append([f"ms per article{label} (medians)", shown])
         mem = ing.get("worker_memory")

@@ -122,13 +122,15 @@ def _ingestion_checks(ingestion: dict) -> list[Check]:
                     _verdict(size["ratio"] >= floor),
                 )
             )
-        own = (size.get("steps_ms") or {}).get("own")
-        if own is not None:
+        steps = size.get("steps_ms") or {}
+        if "own" in steps:
+            # By the clock; the worker's CPU time beside it shows how much of it was
+            # waiting (for the database, or for a core on a busy machine).
             add(
                 Check(
                     f"ingestion's own cost, {size['size']} pages, <= {INGESTION_OWN_MS:.0f} ms",
-                    f"{own:.1f} ms",
-                    _verdict(own <= INGESTION_OWN_MS),
+                    f"{steps['own']:.1f} ms (CPU {steps.get('own_cpu', 0):.1f})",
+                    _verdict(steps["own"] <= INGESTION_OWN_MS),
                 )
             )
     memory = ingestion.get("worker_memory") or {}
