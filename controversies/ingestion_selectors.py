@@ -120,7 +120,7 @@ def _links_sql(
         controversy = _column(_TOPIC_LINKS, "controversy")
         condition, values = _in(column, topic_ids)
         entity_links += (
-            f" UNION ALL SELECT {controversy}, 'topic', {column}, %s "  # noqa: S608
+            f" UNION ALL SELECT {controversy}, 'topic', {column}, CAST(%s AS DOUBLE PRECISION) "  # noqa: S608
             f"FROM {_table(_TOPIC_LINKS)} WHERE {condition} AND {controversy} IN "
             f"(SELECT controversy_id FROM ({entity_links}) AS candidate)"
         )
@@ -202,8 +202,9 @@ def suggestion_candidates(
         return []
     links, params = _links_sql(organization_ids, product_ids, topic_ids, weights)
     params += _date_bounds(article_date, weights)
-    # The limit-th best links' sum, less the most a date can add (see _SCORED_SQL).
-    params += [limit - 1, max(weights.near[1], weights.far[1], 0.0), limit]
+    # The limit-th best links' sum, less the most a date can add (see _SCORED_SQL), and a
+    # margin for a float sum's rounding, so a candidate tied at the bound is still read.
+    params += [limit - 1, max(weights.near[1], weights.far[1], 0.0) + 1e-6, limit]
     sql = _SCORED_SQL.format(
         links=links,
         controversies=_table(Controversy),
