@@ -1,11 +1,14 @@
 """Ingestion throughput and worker memory, with a real Celery worker (concurrency 2).
 
 Run as a child process (``python -m bench.ingest OUT.json PAGES MEMORY_ARTICLES``) with
-DATABASE_URL and REDIS_URL set. Pages come from a loopback site, rendered before the
-clock starts; the same bytes are then given to trafilatura alone, in a pool of two
-processes (the worker's concurrency), round by round (see run()), so the ratio is the
-cost of everything the pipeline adds: fetching through the safe client, metadata, dedupe,
-matching, relevance, suggestions and the database writes.
+DATABASE_URL and REDIS_URL set. Pages of two sizes (SIZES) come from a loopback site,
+rendered before the clock starts; the same bytes are then given to trafilatura alone,
+called as the pipeline calls it (ingestion.pipeline.extract.TRAFILATURA_OPTIONS), in a
+pool of two processes (the worker's concurrency), round by round (see run()), so the
+ratio is the cost of everything the pipeline adds: fetching through the safe client,
+parsing and reading the page's own metadata, dedupe, matching, relevance, suggestions,
+the database writes and Celery. The worker times each step of each article
+(bench/ingest_steps.py).
 """
 
 from __future__ import annotations
@@ -15,32 +18,38 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from multiprocessing import Pool
 
 from django.db import connection
 
+from bench import ingest_steps
 from bench.memory import children, die_with_parent, peak_rss_mb, rss_mb
 from bench.site import ENTITY_NAMES, LoopbackSite, article_html
 
 CONCURRENCY = 2
 WARMUP = 30
 ROUNDS = 5
+# The page sizes timed: (label, share of the usual boilerplate, first page number). The
+# first size is the one the top level of the results describes.
+SIZES = (("110 KB", 1.0, 1), ("60 KB", 0.53, 500_001))
 # A queue of this run's own, so no other worker on the same broker takes its tasks (and
 # this worker takes no one else's).
 QUEUE = f"bench-ingest-{os.getpid()}"
 
 
 def _extract_alone(page: tuple[int, bytes]) -> int:
+    """The page's text through trafilatura alone, asked as the pipeline asks it: the
+    pipeline reads the page's structured metadata itself and, on these pages, which say
+    their date, title, author and site, asks trafilatura for none."""
     import trafilatura
+
+    from ingestion.pipeline.extract import TRAFILATURA_OPTIONS
 
     number, content = page
     document = trafilatura.bare_extraction(
-        content,
-        url=f"http://loopback/article/{number}",
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
+        content, url=f"http://loopback/article/{number}", **TRAFILATURA_OPTIONS
     )
     return len(getattr(document, "text", "") or "")
 
@@ -65,8 +74,10 @@ def known_names() -> tuple[str, ...]:
     return tuple(names) or ENTITY_NAMES
 
 
-def render(numbers: range, names: tuple[str, ...] = ENTITY_NAMES) -> dict[int, bytes]:
-    return {number: article_html(number, names) for number in numbers}
+def render(
+    numbers: range, names: tuple[str, ...] = ENTITY_NAMES, boilerplate: float = 1.0
+) -> dict[int, bytes]:
+    return {number: article_html(number, names, boilerplate=boilerplate) for number in numbers}
 
 
 def trafilatura_rate(pool: Pool, pages: list[tuple[int, bytes]]) -> float:
@@ -98,7 +109,7 @@ class Worker:
 
     def __enter__(self) -> Worker:
         command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
+            sys.executable, "-m", "celery", "-A", "bench.ingest_steps", "worker",
             f"--concurrency={CONCURRENCY}", "--pool=prefork", "--loglevel=WARNING",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             f"--hostname=bench-{os.getpid()}@%h", f"--queues={QUEUE}",
@@ -225,37 +236,66 @@ def _pipeline_rate(site: LoopbackSite, numbers: list[int]) -> tuple[float, list[
 
 
 def run(pages: int, memory_articles: int, rounds: int = ROUNDS) -> dict:
-    """The timed pages go through in ``rounds``: the pipeline takes a round's pages,
-    then trafilatura alone the same bytes, seconds later. This machine's speed drifts
-    by a fifth over minutes (other tenants, steal time), so each round's ratio compares
-    like with like, and the median round is the result."""
-    from ingestion.models import INTERMEDIATE_STATES
-
-    results: dict = {"pages": pages, "memory_articles": memory_articles}
+    """The timed pages go through in ``rounds``: in each, for each size, the pipeline
+    takes the round's pages, then trafilatura alone the same bytes, seconds later. This
+    machine's speed drifts by a fifth over minutes (other tenants, steal time), so each
+    round's ratio compares like with like, and the median round is the result."""
     names = known_names()
-    timed = render(range(1, pages + 1), names)
+    timed = {
+        label: render(range(first, first + pages), names, boilerplate)
+        for label, boilerplate, first in SIZES
+    }
     connection.close()  # the pool forks: no child inherits a live connection
-    with LoopbackSite(rendered=timed, names=names) as site, Pool(CONCURRENCY) as pool:
-        pool.map(_extract_alone, list(timed.items())[:CONCURRENCY])  # import trafilatura
-        env = dict(
-            os.environ,
-            INGESTION_ALLOWED_HOSTS=site.host,
-            # The polite per-host limit is about other people's servers, not the
-            # pipeline's cost; one loopback host would otherwise be throttled to 2/s.
-            INGESTION_PER_HOST_RATE="100000",
-            INGESTION_PER_HOST_BURST="100000",
-        )
-        os.environ.update({k: env[k] for k in ("INGESTION_ALLOWED_HOSTS",)})
-        _cleanup()
-        with Worker(env) as worker:
-            ids = _enqueue(site, list(range(1_000_000, 1_000_000 + WARMUP)))
-            _wait_done(ids, timeout=300)
-            measured, all_ids = [], []
-            for numbers in in_rounds(list(timed), rounds):
-                pipeline, ids = _pipeline_rate(site, numbers)
-                alone = trafilatura_rate(pool, [(n, timed[n]) for n in numbers])
-                all_ids += ids
-                measured.append(
+    handle, step_log = tempfile.mkstemp(prefix="bench-steps-", suffix=".jsonl")
+    os.close(handle)
+    rendered = {number: page for pages_ in timed.values() for number, page in pages_.items()}
+    try:
+        with LoopbackSite(rendered=rendered, names=names) as site, Pool(CONCURRENCY) as pool:
+            pool.map(_extract_alone, list(rendered.items())[:CONCURRENCY])  # import trafilatura
+            sizes, memory = _timed_run(site, pool, timed, rounds, step_log, memory_articles)
+    finally:
+        os.unlink(step_log)
+    results = {"pages": pages, "memory_articles": memory_articles, **sizes[0], "sizes": sizes}
+    if memory:
+        results["worker_memory"] = memory
+    return results
+
+
+def _timed_run(
+    site: LoopbackSite,
+    pool: Pool,
+    timed: dict[str, dict[int, bytes]],
+    rounds: int,
+    step_log: str,
+    memory_articles: int,
+) -> tuple[list[dict], dict]:
+    """Each size's rounds and results (its median round, the articles' states and the
+    median time of each step), and the worker's memory when ``memory_articles``."""
+    env = dict(
+        os.environ,
+        INGESTION_ALLOWED_HOSTS=site.host,
+        # The polite per-host limit is about other people's servers, not the
+        # pipeline's cost; one loopback host would otherwise be throttled to 2/s.
+        INGESTION_PER_HOST_RATE="100000",
+        INGESTION_PER_HOST_BURST="100000",
+        BENCH_STEP_LOG=step_log,
+    )
+    os.environ.update({k: env[k] for k in ("INGESTION_ALLOWED_HOSTS",)})
+    _cleanup()
+    measured: dict[str, list[dict]] = {label: [] for label in timed}
+    ids: dict[str, list[int]] = {label: [] for label in timed}
+    memory = {}
+    with Worker(env) as worker:
+        warmup = _enqueue(site, list(range(1_000_000, 1_000_000 + WARMUP)))
+        _wait_done(warmup, timeout=300)
+        cuts = {label: in_rounds(list(pages), rounds) for label, pages in timed.items()}
+        for index in range(min(map(len, cuts.values()))):
+            for label, pages in timed.items():
+                numbers = cuts[label][index]
+                pipeline, round_ids = _pipeline_rate(site, numbers)
+                alone = trafilatura_rate(pool, [(n, pages[n]) for n in numbers])
+                ids[label] += round_ids
+                measured[label].append(
                     {
                         "pages": len(numbers),
                         "pipeline_articles_per_s": round(pipeline, 2),
@@ -263,15 +303,30 @@ def run(pages: int, memory_articles: int, rounds: int = ROUNDS) -> dict:
                         "ratio": round(pipeline / alone, 3),
                     }
                 )
-            states = _states(all_ids)
-            results["pipeline_states"] = states
-            results["completed"] = sum(
-                n for state, n in states.items() if state not in INTERMEDIATE_STATES
-            )
-            if memory_articles:
-                results["worker_memory"] = _memory_run(site, worker, memory_articles)
-        _cleanup()
-    results["rounds"] = measured
+        sizes = [
+            _size_results(label, pages, measured[label], ids[label], step_log)
+            for label, pages in timed.items()
+        ]
+        if memory_articles:
+            memory = _memory_run(site, worker, memory_articles)
+    _cleanup()
+    return sizes, memory
+
+
+def _size_results(
+    label: str, pages: dict[int, bytes], measured: list[dict], ids: list[int], step_log: str
+) -> dict:
+    from ingestion.models import INTERMEDIATE_STATES
+
+    states = _states(ids)
+    results = {
+        "size": label,
+        "page_kb": round(statistics.mean(map(len, pages.values())) / 1000, 1),
+        "rounds": measured,
+        "pipeline_states": states,
+        "completed": sum(n for state, n in states.items() if state not in INTERMEDIATE_STATES),
+        "steps_ms": ingest_steps.summary(step_log, ids),
+    }
     for key in ("pipeline_articles_per_s", "trafilatura_articles_per_s", "ratio"):
         results[key] = statistics.median(row[key] for row in measured)
     return results

@@ -130,15 +130,28 @@ def _ingestion_rows(results: dict) -> list[list[str]]:
         rows.append([f"automaton, {a['aliases']:,} aliases", f"{a['automaton_mb']:.0f} MB"])
     ing = results.get("ingestion")
     if ing:
-        rows.append(
-            ["ingestion pipeline (worker, c=2)", f"{ing['pipeline_articles_per_s']:.1f} articles/s"]
-        )
-        rows.append(
-            [
-                "trafilatura alone (2 processes)",
-                f"{ing['trafilatura_articles_per_s']:.1f} articles/s",
-            ]
-        )
+        for size in ing.get("sizes") or [ing]:
+            label = f", {size['size']} pages" if "size" in size else ""
+            rows.append(
+                [
+                    f"ingestion pipeline (worker, c=2){label}",
+                    f"{size['pipeline_articles_per_s']:.1f} articles/s",
+                ]
+            )
+            rows.append(
+                [
+                    f"trafilatura alone (2 processes){label}",
+                    f"{size['trafilatura_articles_per_s']:.1f} articles/s",
+                ]
+            )
+            steps = size.get("steps_ms")
+            if steps:
+                shown = ", ".join(
+                    f"{name} {value:.1f}"
+                    for name, value in steps.items()
+                    if name not in ("own", "own_cpu", "articles")
+                )
+                rows.append([f"ms per article{label} (medians)", shown])
         mem = ing.get("worker_memory")
         if mem:
             rows.append(

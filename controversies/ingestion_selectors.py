@@ -89,68 +89,77 @@ def _in(column: str, ids: Collection[int]) -> tuple[str, list]:
 
 
 def _links_sql(
-    organization_ids: Collection[int], product_ids: Collection[int], topic_ids: Collection[int]
+    organization_ids: Collection[int],
+    product_ids: Collection[int],
+    topic_ids: Collection[int],
+    weights: Weights,
 ) -> tuple[str, list]:
-    """(controversy_id, kind, name) of every link to a mentioned company or product, and
-    to a named topic of a controversy that has one of those. Table and column names come
-    from the models' meta; every value is a parameter."""
+    """(controversy_id, kind, entity_id, weight) of every link to a mentioned company or
+    product, and to a named topic of a controversy that has one of those. Only the link
+    tables are read: names are looked up for the best few candidates alone. Table and
+    column names come from the models' meta; every value is a parameter."""
     sql, params = [], []
-    for kind, links, target, entity, ids in (
-        ("company", _COMPANY_LINKS, "organization", Organization, organization_ids),
-        ("product", _PRODUCT_LINKS, "product", Product, product_ids),
+    for kind, links, target, ids, weight in (
+        ("company", _COMPANY_LINKS, "organization", organization_ids, weights.company),
+        ("product", _PRODUCT_LINKS, "product", product_ids, weights.product),
     ):
         if ids:
             column = _column(links, target)
-            condition, values = _in(f"link.{column}", ids)
+            condition, values = _in(column, ids)
+            # A weight as a float: PostgreSQL takes a bare 3.0 for a numeric, whose sums
+            # over a big company's thousands of links cost more than reading them.
             sql.append(
-                f"SELECT link.{_column(links, 'controversy')} AS controversy_id, "  # noqa: S608
-                f"'{kind}' AS kind, entity.{_column(entity, 'name')} AS name "
-                f"FROM {_table(links)} AS link "
-                f"JOIN {_table(entity)} AS entity "
-                f"ON entity.{_column(entity, 'id')} = link.{column} "
-                f"WHERE {condition}"
+                f"SELECT {_column(links, 'controversy')} AS controversy_id, "  # noqa: S608
+                f"'{kind}' AS kind, {column} AS entity_id, CAST(%s AS DOUBLE PRECISION) AS weight "
+                f"FROM {_table(links)} WHERE {condition}"
             )
-            params += values
+            params += [float(weight), *values]
     entity_links = " UNION ALL ".join(sql)
     if topic_ids:
         column = _column(_TOPIC_LINKS, "topic")
         controversy = _column(_TOPIC_LINKS, "controversy")
-        condition, values = _in(f"link.{column}", topic_ids)
+        condition, values = _in(column, topic_ids)
         entity_links += (
-            f" UNION ALL SELECT link.{controversy}, 'topic', topic.{_column(Topic, 'name')} "  # noqa: S608
-            f"FROM {_table(_TOPIC_LINKS)} AS link "
-            f"JOIN {_table(Topic)} AS topic ON topic.{_column(Topic, 'id')} = link.{column} "
-            f"WHERE {condition} AND link.{controversy} IN "
+            f" UNION ALL SELECT {controversy}, 'topic', {column}, CAST(%s AS DOUBLE PRECISION) "  # noqa: S608
+            f"FROM {_table(_TOPIC_LINKS)} WHERE {condition} AND {controversy} IN "
             f"(SELECT controversy_id FROM ({entity_links}) AS candidate)"
         )
-        params += values + params
+        params += [float(weights.topic), *values, *params]
     return entity_links, params
 
 
 # The best few candidates, scored, each with its links, in one statement and one round
-# trip per article (it runs for every article). Written out, rather than as a queryset
-# (a counting subquery per kind, a CASE on dates, a union for the names), for the bench
-# target "ingestion >= 70% of trafilatura alone" (bench/targets.py).
+# trip per article (it runs for every article). Written out rather than as a queryset for
+# the bench target "ingestion's own cost <= 15 ms" (bench/targets.py). The date adds at
+# most its largest weight to what the links add, so a controversy whose links add less
+# than the limit-th best links' sum minus that weight cannot be among the best: only the
+# others have their dates read, and names are looked up for the best few alone.
 _SCORED_SQL = """
     WITH link AS ({links}),
+    shared AS (SELECT controversy_id, SUM(weight) AS weight FROM link GROUP BY controversy_id),
     best AS (
         SELECT controversy.id, controversy.title, controversy.last_event_on,
                controversy.started_on,
-               SUM(CASE link.kind WHEN 'company' THEN %s WHEN 'product' THEN %s ELSE %s END)
+               shared.weight
                + CASE WHEN COALESCE(controversy.last_event_on, controversy.started_on)
                            BETWEEN %s AND %s THEN %s
                       WHEN COALESCE(controversy.last_event_on, controversy.started_on)
                            BETWEEN %s AND %s THEN %s
                       ELSE 0 END AS score
-          FROM link JOIN {controversies} AS controversy
-            ON controversy.id = link.controversy_id
-         GROUP BY controversy.id, controversy.title, controversy.last_event_on,
-                  controversy.started_on
+          FROM shared JOIN {controversies} AS controversy
+            ON controversy.id = shared.controversy_id
+         WHERE shared.weight >= COALESCE((SELECT weight FROM shared ORDER BY weight DESC
+                                          LIMIT 1 OFFSET %s), 0) - %s
          ORDER BY score DESC, controversy.title, controversy.id
          LIMIT %s
     )
-    SELECT best.id, best.score, best.last_event_on, best.started_on, link.kind, link.name
+    SELECT best.id, best.score, best.last_event_on, best.started_on, link.kind,
+           COALESCE(company.name, product.name, topic.name)
       FROM best JOIN link ON link.controversy_id = best.id
+      LEFT JOIN {organizations} AS company
+        ON link.kind = 'company' AND company.id = link.entity_id
+      LEFT JOIN {products} AS product ON link.kind = 'product' AND product.id = link.entity_id
+      LEFT JOIN {topics} AS topic ON link.kind = 'topic' AND topic.id = link.entity_id
      ORDER BY best.score DESC, best.title, best.id
 """
 
@@ -188,11 +197,18 @@ def suggestion_candidates(
     links: a big company has thousands."""
     if not organization_ids and not product_ids:
         return []
-    links, params = _links_sql(organization_ids, product_ids, topic_ids)
-    params += [weights.company, weights.product, weights.topic]
+    links, params = _links_sql(organization_ids, product_ids, topic_ids, weights)
     params += _date_bounds(article_date, weights)
-    params.append(limit)
-    sql = _SCORED_SQL.format(links=links, controversies=_table(Controversy))
+    # The limit-th best links' sum, less the most a date can add (see _SCORED_SQL), and a
+    # margin for a float sum's rounding, so a candidate tied at the bound is still read.
+    params += [limit - 1, max(weights.near[1], weights.far[1], 0.0) + 1e-6, limit]
+    sql = _SCORED_SQL.format(
+        links=links,
+        controversies=_table(Controversy),
+        organizations=_table(Organization),
+        products=_table(Product),
+        topics=_table(Topic),
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

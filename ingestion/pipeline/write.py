@@ -117,8 +117,13 @@ def store_matches(*, article: Article, found: Found) -> str:
 
 def replace_matches(*, article: Article, found: Found) -> None:
     """Replace an article's mentions, relevance and suggestions, in any state (a re-match
-    after aliases changed); its state stays."""
+    after aliases changed); its state stays. Under the row lock, so two re-matches of one
+    article replace one after the other; nothing is written if the article is gone."""
     with transaction.atomic():
+        if sql.lock_state(article.pk, ArticleState.values) is None:
+            return
+        # Whatever an earlier re-match committed while this one waited is deleted: each
+        # statement after the lock sees it (the lock's own read may not).
         _save(article, _matches_replaced(article, found, True, True), _matched_fields(found))
 
 

@@ -99,6 +99,16 @@ def test_it_runs_ingestion_matching_and_dedupe_when_they_exist(harness_run):
     assert "failed" not in ingestion["pipeline_states"]
     assert "duplicate" not in ingestion["pipeline_states"]
     assert ingestion["worker_memory"]["articles"] == 20
+    # Both page sizes, timed the same way, each with the median time of every step.
+    assert [size["size"] for size in ingestion["sizes"]] == ["110 KB", "60 KB"]
+    for size in ingestion["sizes"]:
+        assert size["completed"] == 10 and "failed" not in size["pipeline_states"]
+        assert len(size["rounds"]) == 5 and all(r["ratio"] > 0 for r in size["rounds"])
+        steps = size["steps_ms"]
+        assert steps["articles"] >= 10
+        for step in ("fetch", "extract", "dedupe", "match", "suggest", "write", "celery"):
+            assert steps[step] >= 0, step
+        assert 0 < steps["own"] < steps["pipeline"] + steps["celery"]
 
 
 def test_it_builds_digests_for_two_subscription_counts(harness_run):

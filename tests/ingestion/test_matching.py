@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection, transaction
 
 from controversies.models import Organization
 from ingestion.models import Article
-from ingestion.pipeline import article_advance
+from ingestion.pipeline import article_advance, article_rematch
 from ingestion.pipeline.matching import Matcher, current_matcher
 from tests.ingestion.documents import OTHER_STORY, STORY
 
@@ -241,3 +243,39 @@ def test_rematch_picks_up_a_new_alias_on_articles_in_review(domain, capsys):
     assert article.mentions.get(organization=domain.ice).count == 1
     assert agency_case in [s.controversy for s in article.suggestions.all()]
     assert "mentions changed on 1" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rematches_of_one_article_at_once_leave_one_set_of_matches(domain):
+    # Both re-matches find their matches, then wait for the article's row, which the
+    # test holds; released, they replace the matches one after the other.
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer")
+    article = extracted("\n\n".join(STORY))
+    article_advance(article=article)
+    mentions = article.mentions.order_by("organization", "product")
+    expected = list(mentions.values_list("organization", "product", "count"))
+    errors: list[BaseException] = []
+
+    def rematch() -> None:
+        try:
+            article_rematch(article=Article.objects.get(pk=article.pk))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Article.objects.select_for_update().get(pk=article.pk)
+        threads = [threading.Thread(target=rematch) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(1)  # both waiting for the row
+        assert all(thread.is_alive() for thread in threads)
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    assert list(mentions.values_list("organization", "product", "count")) == expected
+    assert article.suggestions.count() == 1
