@@ -28,6 +28,7 @@ from django.http import QueryDict
 
 from alerts.models import Subscription, Webhook
 from controversies import follow
+from controversies.filters import ControversyFilter
 from controversies.models import (
     Campaign,
     Coalition,
@@ -35,7 +36,6 @@ from controversies.models import (
     Controversy,
     EventActor,
 )
-from opendata.filters import ControversyFilter
 
 Kind = Subscription.Kind
 
@@ -78,7 +78,7 @@ def selected(target: Subscription | Webhook, within: QuerySet | None = None) -> 
         if record is None:
             return base.none().values("pk")
         name = FILTER_OF_KIND[kind]
-        method = getattr(ControversyFilter(), f"filter_{name}")
+        method = getattr(ControversyFilter(), ControversyFilter.base_filters[name].method)
         return method(base, name, record.slug).values("pk")
     params = filter_params(target)
     if not any(value.strip() for value in params.values()):

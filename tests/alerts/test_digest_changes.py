@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from alerts import changes
 from controversies.models import Event, EventActor
-from controversies.services import event_share, source_attach
+from controversies.services import source_attach
 from tests.factories import CompanyFactory, ControversyFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_a_changed_event_names_the_fields_in_words():
     event.occurred_on = dt.date(2018, 5, 23)
     event.save()
     event.event_actors.create(organization=CompanyFactory(), role=EventActor.Role.TARGET)
-    event_share(event=event, controversy=ControversyFactory())
+    event.controversies.add(ControversyFactory())
     [change] = changes.changes_between(start, moment())
     assert not change.created
     assert change.changed_fields == [
