@@ -367,10 +367,6 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 EXPORT_RATE_LIMIT = env_str("EXPORT_RATE_LIMIT", "10/m")
 FEED_RATE_LIMIT = env_str("FEED_RATE_LIMIT", "60/m")
 
-# --- Benchmark data ----------------------------------------------------------------------
-# manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.
-INSTALLED_APPS += ["bench_data"]
-
 # --- Preserved sources (archive app) ------------------------------------------------------
 # Every source is fetched through the safe client and kept as a WARC file plus its text;
 # a periodic link check records whether it is still alive, moved, gone or changed.
