@@ -370,9 +370,9 @@ def test_it_serves_facet_counts_from_redis_until_data_changes(
     from django.core.cache.backends.redis import RedisCache
 
     assert isinstance(caches["default"], RedisCache)
-    # Now only the company's id, the page and its three prefetches hit the database (the
-    # count comes from the cached facets).
-    with django_assert_num_queries(5):
+    # Now only the company's id, the count, the page and its three prefetches hit the
+    # database (the facet counts come from the cache).
+    with django_assert_num_queries(6):
         client.get(f"{URL}?company=microsoft")
     before = facets.generation()
     f.TopicFactory(name="Labour", slug="labour").controversies.add(world.chatbot)
