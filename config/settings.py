@@ -87,8 +87,6 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # After Django's own builtins: a faster ``date`` filter, same output.
-            "builtins": ["controversies.templatetags.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -375,10 +373,6 @@ CORS_ALLOW_CREDENTIALS = False
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 EXPORT_RATE_LIMIT = env_str("EXPORT_RATE_LIMIT", "10/m")
 FEED_RATE_LIMIT = env_str("FEED_RATE_LIMIT", "60/m")
-
-# --- Benchmark data ----------------------------------------------------------------------
-# manage.py seed_bulk (synthetic data at scale for bench/); the app has no models.
-INSTALLED_APPS += ["bench_data"]
 
 # --- Preserved sources (archive app) ------------------------------------------------------
 # Every source is fetched through the safe client and kept as a WARC file plus its text;

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
-
-from controversies.links import slug_url
 
 from .controversy import Controversy, Event, Source
 from .entities import Organization
@@ -37,7 +36,7 @@ class Coalition(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return slug_url("controversies:coalition", self.slug)
+        return reverse("controversies:coalition", args=[self.slug])
 
 
 class CoalitionMembership(models.Model):
@@ -126,7 +125,7 @@ class Campaign(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return slug_url("controversies:campaign", self.slug)
+        return reverse("controversies:campaign", args=[self.slug])
 
     def clean(self) -> None:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from controversies.dates import Precision, format_date, precision_check, precision_error
-from controversies.links import slug_url
 from controversies.models.labels import ChoiceLabels
 
 from .entities import Organization, Product, Topic
@@ -68,7 +68,7 @@ class Controversy(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return slug_url("controversies:controversy", self.slug)
+        return reverse("controversies:controversy", args=[self.slug])
 
 
 class Source(models.Model):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from controversies.links import slug_url
 from controversies.models.labels import ChoiceLabels
 
 
@@ -83,7 +83,7 @@ class Organization(ChoiceLabels, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return slug_url("controversies:organization", self.slug)
+        return reverse("controversies:organization", args=[self.slug])
 
     @property
     def alias_list(self) -> list[str]:
@@ -130,7 +130,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return slug_url("controversies:product", self.slug)
+        return reverse("controversies:product", args=[self.slug])
 
     @property
     def alias_list(self) -> list[str]:

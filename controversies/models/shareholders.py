@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from controversies.links import slug_url
 from controversies.models.labels import ChoiceLabels
 
 from .campaigns import Campaign
@@ -118,7 +118,7 @@ class ShareholderResolution(ChoiceLabels, models.Model):
         return f"Item {self.item_number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return slug_url("controversies:resolution", self.slug)
+        return reverse("controversies:resolution", args=[self.slug])
 
 
 class ProxyAdviserRecommendation(ChoiceLabels, models.Model):

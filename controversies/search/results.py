@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db.models import Aggregate, JSONField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import JSONArray
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from controversies.links import slug_url
 from controversies.models import Controversy, Event, EventSource, Organization, Product, Source
 from controversies.models.controversy import home_controversy
 
@@ -107,7 +107,7 @@ def citing_events() -> Prefetch:
 
 
 def _event_anchor(slug: str | None, event_id: int) -> str:
-    return f"{slug_url('controversies:controversy', slug)}#event-{event_id}" if slug else ""
+    return f"{reverse('controversies:controversy', args=[slug])}#event-{event_id}" if slug else ""
 
 
 def _source_context(source: Source) -> tuple[str, str]:

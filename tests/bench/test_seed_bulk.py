@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import models
 from django.db.models import Max
+from django.test import modify_settings
 
 from bench_data.seed.bulk import SCALES, seed_bulk, seeded_models
 from bench_data.seed.ingested import ingestion_available
@@ -106,6 +107,8 @@ def test_it_makes_the_same_data_from_the_same_seed(seeded):
     assert list(Event.objects.order_by("pk").values_list("title", "occurred_on")) != first
 
 
+# The command is installed by the benchmark's settings (bench/settings.py), not production's.
+@modify_settings(INSTALLED_APPS={"append": "bench_data"})
 def test_it_refuses_a_database_that_has_data(seeded):
     with pytest.raises(CommandError, match="--reset"):
         call_command("seed_bulk", "--scale", "tiny", "--no-progress")
