@@ -51,6 +51,11 @@ def die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def self_peak_mb() -> float:
+    """This process's own peak RSS so far, in MB."""
+    return peak_rss_mb(os.getpid()) or 0.0
+
+
 @dataclass
 class Finished:
     returncode: int
