@@ -63,6 +63,17 @@ class WebhookForm(forms.ModelForm):
         return url
 
 
+def filter_gone(hook: Webhook) -> str:
+    """Why the hook's filter selects nothing now (a record it names was deleted), or ""."""
+    try:
+        clean_filter_query(hook.query)
+    except TargetGone as exc:
+        return " ".join(exc.problems or [str(exc)])
+    except BadTarget as exc:
+        return str(exc)
+    return ""
+
+
 @admin.register(Webhook)
 class WebhookAdmin(HistoryAdmin):
     form = WebhookForm
@@ -108,6 +119,9 @@ class WebhookAdmin(HistoryAdmin):
         if not hook.is_active:
             reason = hook.disabled_reason or "turned off"
             return format_html('<strong class="errornote">Off: {}</strong>', reason)
+        gone = filter_gone(hook)
+        if gone:
+            return format_html('<strong class="errornote">Follows nothing: {}</strong>', gone)
         if hook.consecutive_failures:
             return f"Active; {hook.consecutive_failures} deliveries failed in a row"
         return "Active"
@@ -167,6 +181,12 @@ class WebhookAdmin(HistoryAdmin):
             if hook is not None and not hook.is_active:
                 reason = hook.disabled_reason or "turned off"
                 self.message_user(request, f"This webhook is off: {reason}", messages.WARNING)
+            elif hook is not None and filter_gone(hook):
+                self.message_user(
+                    request,
+                    f"This webhook follows nothing: {filter_gone(hook)} Edit its filter.",
+                    messages.WARNING,
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- writes --------------------------------------------------------------------------

@@ -215,3 +215,15 @@ def test_turning_a_hook_off_says_who_did(curator, hook, receiver):
 
     hook.refresh_from_db()
     assert not hook.is_active and hook.disabled_reason.startswith("Turned off by ")
+
+
+def test_a_hook_whose_company_was_deleted_says_it_follows_nothing(curator, receiver):
+    company = f.CompanyFactory(slug="acme-ai", name="Acme AI")
+    hook = Webhook.objects.create(
+        name="Acme watch", url=receiver.url(), query="company=acme-ai", sent_until=timezone.now()
+    )
+    company.delete()
+    listing = curator.get("/admin/alerts/webhook/").content.decode()
+    assert "Follows nothing" in listing and "acme-ai" in listing
+    page = curator.get(_change_url(hook)).content.decode()
+    assert "This webhook follows nothing" in page
