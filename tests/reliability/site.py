@@ -218,11 +218,12 @@ def reader_paths() -> list[str]:
     (pages, filtered lists, search, feeds, the API), checked in-process first so a load
     test counts only the server's failures. The probes are left out (they are not pages)
     and so are streamed exports (a download cut short by a database restart is a broken
-    file whatever its status code said)."""
+    file whatever its status code said) and the alerts' signed links (one address's own
+    pages, signed with this process's key, which a server under test does not share)."""
     candidates = [
         p
         for p in public_urls()
-        if not p.startswith("/exports/") and p not in ("/healthz", "/readyz")
+        if not p.startswith(("/exports/", "/alerts/")) and p not in ("/healthz", "/readyz")
     ]
     candidates += ["/controversies/?status=ongoing", "/search/?q=rekognition", "/search/?q=police"]
     client = Client()
