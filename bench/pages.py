@@ -109,9 +109,55 @@ def pick_pages() -> list[Page]:
         ("topics", url("controversies:topics_index")),
         ("search_rare", search and f"{search}?{urlencode({'q': words.RARE_TERM})}"),
         ("search_common", search and f"{search}?{urlencode({'q': words.COMMON_TERM})}"),
+        *_hostile_searches(search),
         ("api_list", "/api/controversies" if _api_installed() else None),
+        *_deep_pages(listing),
     ]
     return [Page(name, path) for name, path in candidates if path]
+
+
+# How far into the event listing the deep API cursor starts: 190,000 rows of the large
+# scale's 200,000 events, and the same share at every other scale.
+DEEP_CURSOR_SHARE = 0.95
+
+
+def _hostile_searches(search: str | None) -> list[tuple[str, str | None]]:
+    """Valid searches that cost the most to answer as typed: only words to leave out,
+    one word over and over, and many different words (all found in the seed's text)."""
+    from bench_data.seed import words
+
+    many = [*words.NOUNS, *words.ADJECTIVES][:20]
+    queries = {
+        "search_negations": f"-{words.COMMON_TERM} -report",
+        "search_repeated": " ".join([words.COMMON_TERM] * 10),
+        "search_20_terms": " ".join(many),
+    }
+    return [(name, search and f"{search}?{urlencode({'q': q})}") for name, q in queries.items()]
+
+
+def _deep_pages(listing: str | None) -> list[tuple[str, str | None]]:
+    """The controversy list's last page, and a page of the API's events that starts
+    DEEP_CURSOR_SHARE of the way down the listing (its cursor signed as the API signs
+    the one it gives out)."""
+    import math
+
+    from controversies.models import Controversy, Event
+    from controversies.views.controversy_list import PER_PAGE
+
+    last = max(1, math.ceil(Controversy.objects.count() / PER_PAGE))
+    pages: list[tuple[str, str | None]] = [
+        ("list_last_page", listing and f"{listing}?{urlencode({'page': last})}")
+    ]
+    if _api_installed():
+        from opendata.api.pagination import encode_cursor
+
+        ordering = ("-occurred_on", "-id")
+        depth = max(1, int(Event.objects.count() * DEEP_CURSOR_SHARE))
+        rows = Event.objects.order_by(*ordering).only("occurred_on")[depth - 1 : depth]
+        for row in rows:
+            cursor = encode_cursor(row, ordering, "events")
+            pages.append(("api_deep_cursor", f"/api/events?{urlencode({'cursor': cursor})}"))
+    return pages
 
 
 def _api_installed() -> bool:

@@ -81,10 +81,38 @@ def render(results: dict) -> str:
     return "\n".join(parts)
 
 
+def _cold_rows(name: str, cold: dict) -> list[list[str]]:
+    """First requests after a curated edit, the worker's rebuild, and first visits to
+    new filter combinations (bench/cold.py)."""
+    rows = []
+    edit = cold.get("after_edit") or {}
+    for page in ("list", "company"):
+        if page in edit:
+            e = edit[page]
+            rows.append(
+                [
+                    f"{page}, first request after an edit, {name}",
+                    f"p50 {e['p50_ms']:.1f} ms, p95 {e['p95_ms']:.1f} ms ({e['samples']} edits)",
+                ]
+            )
+    if "rebuild_ms" in edit:
+        r = edit["rebuild_ms"]
+        rows.append([f"rebuild in the worker after an edit, {name}", f"p50 {r['p50_ms']:.0f} ms"])
+    filters = cold.get("new_filters") or {}
+    if filters:
+        rows.append(
+            [
+                f"list, first visit to {filters['urls']} new filter combinations, {name}",
+                f"p50 {filters['p50_ms']:.1f} ms, p95 {filters['p95_ms']:.1f} ms",
+            ]
+        )
+    return rows
+
+
 def _scale_rows(name: str, scale: dict) -> list[list[str]]:
     """Seeding, the near-duplicate lookup, a gunicorn worker's memory and the export,
     measured at one scale."""
-    rows = []
+    rows = _cold_rows(name, scale.get("cold") or {})
     if scale.get("seed"):
         s = scale["seed"]
         rows.append([f"seed_bulk {name}", f"{s['seconds']:.0f} s, peak {s['peak_rss_mb']:.0f} MB"])

@@ -21,11 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import databases, load, pages, report
+from bench import databases, export_load, load, pages, report
 from bench.memory import run_measured
 from bench.targets import evaluate
 
-SECTIONS = ("pages", "load", "dedupe", "matching", "ingestion", "export", "alerts")
+SECTIONS = (
+    "pages", "load", "dedupe", "matching", "ingestion", "export", "export_load", "alerts",
+)  # fmt: skip
 # Subscriptions the digest benchmark builds for, the first to compare memory with.
 ALERT_COUNTS = {"full": (1_000, 10_000), "quick": (100, 1_000)}
 PAGE_TURNS = 3
@@ -129,8 +131,7 @@ def run(args: argparse.Namespace) -> dict:
     _collect_static(base_url)
     envs, present = _prepare_scales(args, base_url, run_id, results)
     if "pages" in sections:
-        for name, measured in _pages_in_turns(envs, args.requests).items():
-            results["scales"][name]["pages"] = measured
+        _pages_section(args, envs, results)
     # Matching and ingestion run once, at the first scale; the export at the last one.
     for index, name in enumerate(args.scales):
         log(f"== scale {name}")
@@ -144,13 +145,38 @@ def run(args: argparse.Namespace) -> dict:
             _matching_section(args, env, results, present)
         if first and "ingestion" in sections:
             _ingestion_section(args, env, results, present, redis=redis)
-        if last and "export" in sections:
-            _export_section(env, out, results, present)
-        if last and "alerts" in sections:
-            _alerts_section(args, env, out)
+        if last:
+            _last_scale_sections(args, sections, env, out, results, present)
     results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     results["targets"] = [c.as_dict() for c in evaluate(results)]
     return results
+
+
+def _last_scale_sections(
+    args: argparse.Namespace, sections: set[str], env: dict, out: dict, results: dict, present: dict
+) -> None:
+    """The sections run at the largest scale only."""
+    if "export" in sections:
+        _export_section(env, out, results, present)
+    if "export_load" in sections:
+        _export_load_section(args, env, out, results, present)
+    if "alerts" in sections:
+        _alerts_section(args, env, out)
+
+
+def _pages_section(
+    args: argparse.Namespace, envs: dict[str, dict[str, str]], results: dict
+) -> None:
+    """Every page warm, in turns; then, per scale, what nothing cached yet: the first
+    requests after a curated edit and first visits to new filter combinations."""
+    for name, measured in _pages_in_turns(envs, args.requests).items():
+        results["scales"][name]["pages"] = measured
+    for name, env in envs.items():
+        log(f"  first requests after an edit, new filters at {name} (in-process)")
+        databases.warm(env["DATABASE_URL"])
+        results["scales"][name]["cold"] = _child(
+            "bench.cold", env, str(args.edits), str(args.new_filters)
+        )
 
 
 def _collect_static(base_url: str) -> None:
@@ -262,6 +288,19 @@ def _export_section(env: dict, out: dict, results: dict, present: dict) -> None:
     }
 
 
+def _export_load_section(
+    args: argparse.Namespace, env: dict, out: dict, results: dict, present: dict
+) -> None:
+    if not present.get("opendata"):
+        results["skipped"]["export_load"] = "the open-data app is not installed"
+        return
+    if not out.get("pages"):
+        return
+    log("  pages while two full exports download (gunicorn)")
+    databases.warm(env["DATABASE_URL"])
+    out["export_load"] = export_load.measure(out["pages"], env=env, samples=args.requests)
+
+
 def _alerts_section(args: argparse.Namespace, env: dict, out: dict) -> None:
     """Digest planning and building, one process per subscription count so that each
     peak memory is its own."""
@@ -290,6 +329,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.requests = 5 if args.quick else 60
     args.seconds = 1 if args.quick else 8
     args.lookups = 20 if args.quick else 200
+    args.edits = 3 if args.quick else 20
+    args.new_filters = 10 if args.quick else 200
     args.pages = args.ingest_pages or (20 if args.quick else 300)
     if args.memory_articles is None:
         args.memory_articles = 100 if args.quick else 10_000

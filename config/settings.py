@@ -265,6 +265,11 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # URL namespaces whose GET responses are cached: the public pages and the JSON API (its
 # rate limit still counts every request: it runs before the cache is looked up).
 PAGE_CACHE_NAMESPACES = ["controversies", "api"]
+# After a curated edit, values derived from it (the facets over every controversy, an
+# organisation's involvement) are recounted by a Celery worker while visitors are served
+# the previous copy (controversies.rebuild; at most its LOCK_SECONDS without a worker).
+# Off: the first visitor recounts, the others meanwhile served the previous copy.
+REBUILD_IN_WORKER = env_bool("REBUILD_IN_WORKER", not CELERY_TASK_ALWAYS_EAGER)
 
 # --- Production hardening ----------------------------------------------------------------
 # Defaults suit development and tests over plain HTTP; README "Operations" lists the
@@ -373,6 +378,29 @@ CORS_ALLOW_CREDENTIALS = False
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 EXPORT_RATE_LIMIT = env_str("EXPORT_RATE_LIMIT", "10/m")
 FEED_RATE_LIMIT = env_str("FEED_RATE_LIMIT", "60/m")
+# Full exports are sent from files built once per curated data version
+# (opendata/export_files.py), kept in the "exports" storage: any Django storage backend
+# can replace it; by default a folder outside the source tree's tracked files.
+EXPORT_FILES_ROOT = env_str("EXPORT_FILES_ROOT", str(BASE_DIR / "var" / "exports"))
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": EXPORT_FILES_ROOT, "base_url": None},
+}
+# How the files are built: "celery" (a worker), "thread" (a background thread of the
+# web process: the embedded default, whose eager tasks would run in the request) or
+# "inline" (in the request; tests).
+EXPORT_FILE_BUILDS = env_str(
+    "EXPORT_FILE_BUILDS", "thread" if CELERY_TASK_ALWAYS_EAGER else "celery"
+)
+# Seconds after a curated edit before the downloaded exports are rebuilt (edits in
+# between are in the one rebuild).
+EXPORT_REBUILD_DELAY = env_int("EXPORT_REBUILD_DELAY", 10)
+# Exports streamed at once across the site (filtered ones, and a full one with no file
+# yet); with Redis away, per process. Over it: 503 with Retry-After.
+EXPORT_STREAM_CONCURRENCY = env_int("EXPORT_STREAM_CONCURRENCY", 2)
+EXPORT_STREAM_RETRY_AFTER = env_int("EXPORT_STREAM_RETRY_AFTER", 15)
+# A slot held longer than this (a worker killed mid-download) is freed by itself.
+EXPORT_STREAM_SLOT_SECONDS = env_int("EXPORT_STREAM_SLOT_SECONDS", 900)
 
 # --- Preserved sources (archive app) ------------------------------------------------------
 # Every source is fetched through the safe client and kept as a WARC file plus its text;

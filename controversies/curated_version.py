@@ -18,8 +18,13 @@ import time
 
 import redis
 from django.core.cache import cache
+from django.dispatch import Signal
 
 VERSION_KEY = "curated:version"
+
+# Sent after each bump, for whatever keeps derived data up to date by itself (the
+# export files in opendata) rather than by comparing versions when it is read.
+curated_data_changed = Signal()
 
 
 def curated_data_version() -> int | None:
@@ -40,3 +45,4 @@ def curated_data_version() -> int | None:
 def bump_curated_data_version() -> None:
     """Start a new version: everything derived from curated rows is out of date."""
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    curated_data_changed.send(sender=bump_curated_data_version)

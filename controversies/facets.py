@@ -1,11 +1,11 @@
 """Facet counts for a set of controversies: how many involve each company, product,
 organisation, coalition, topic, status and year.
 
-Every facet is computed in ONE query: a UNION ALL of small (facet, key, label, controversy)
-selects, grouped and counted by the database. Results are cached under a
-"generation" number that signals bump whenever curated data changes (see
-``controversies.signals``), so a page view normally costs no facet query at all and never
-shows counts older than the last edit.
+Every facet is computed in one query: a UNION ALL of small (facet, key, label, controversy)
+selects, grouped and counted by the database. Results are cached with the "generation"
+number that signals bump whenever curated data changes (see ``controversies.signals``),
+so a page view normally costs no facet query at all. After an edit one process rebuilds
+a set of counts while the others serve the previous copy (``controversies.rebuild``).
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from django.db import connections
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, ExtractYear
 
+from controversies import rebuild
 from controversies.models import Campaign, Controversy, Event
 
 FACETS = ("company", "product", "organisation", "coalition", "topic", "status", "year")
 GENERATION_KEY = "facets:generation"
 CACHE_SECONDS = 15 * 60
+# Up to this many matching controversies are given to the count query as a list of ids.
+MAX_LISTED_IDS = 2_000
 
 
 @dataclass(frozen=True)
@@ -66,20 +69,23 @@ def _branch(queryset: QuerySet, facet: str, key: object, label: object, cid: str
     )
 
 
-def _union_for(ids: QuerySet) -> QuerySet:
-    """(facet, key, label, controversy id) rows for the controversies in ``ids``."""
-    companies = Controversy.companies.through.objects.filter(controversy_id__in=ids)
-    products = Controversy.products.through.objects.filter(controversy_id__in=ids)
-    topics = Controversy.topics.through.objects.filter(controversy_id__in=ids)
-    campaign_links = Campaign.controversies.through.objects.filter(controversy_id__in=ids)
-    event_links = Event.controversies.through.objects.filter(controversy_id__in=ids)
+def _union_for(ids: list[int] | QuerySet | None) -> QuerySet:
+    """(facet, key, label, controversy id) rows for the controversies in ``ids`` (None:
+    every controversy)."""
+    where = {} if ids is None else {"controversy_id__in": ids}
+    companies = Controversy.companies.through.objects.filter(**where)
+    products = Controversy.products.through.objects.filter(**where)
+    topics = Controversy.topics.through.objects.filter(**where)
+    campaign_links = Campaign.controversies.through.objects.filter(**where)
+    event_links = Event.controversies.through.objects.filter(**where)
+    statuses = Controversy.objects.filter(**({} if ids is None else {"pk__in": ids}))
     branches = [
         _branch(
             companies, "company", F("organization__slug"), F("organization__name"), "controversy_id"
         ),
         _branch(products, "product", F("product__slug"), F("product__name"), "controversy_id"),
         _branch(topics, "topic", F("topic__slug"), F("topic__name"), "controversy_id"),
-        _branch(Controversy.objects.filter(pk__in=ids), "status", F("status"), F("status"), "pk"),
+        _branch(statuses, "status", F("status"), F("status"), "pk"),
         _branch(
             event_links,
             "year",
@@ -138,8 +144,19 @@ def _union_for(ids: QuerySet) -> QuerySet:
     return first.union(*rest, all=True)
 
 
-def _compute(queryset: QuerySet) -> dict[str, list[FacetValue]]:
-    ids = queryset.order_by().values("pk")
+def _compute(queryset: QuerySet | None) -> dict[str, list[FacetValue]]:
+    """Counts over ``queryset`` (None: every controversy, with no filter at all). A
+    filtered set's ids are fetched once and given to every branch as values: as a
+    subquery, the filter's own joins would run again in each of the eleven branches
+    (and make a bigger plan to build), where a list of ids is an index lookup per
+    branch. A broad filter stays a subquery: a list that long costs more to send."""
+    ids: list[int] | QuerySet | None = None
+    if queryset is not None:
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_LISTED_IDS + 1])
+        if not ids:
+            return {facet: [] for facet in FACETS}
+        if len(ids) > MAX_LISTED_IDS:  # a broad filter: one subquery rather than a long list
+            ids = queryset.order_by().values("pk")
     union = _union_for(ids)
     sql, params = union.query.sql_with_params()
     # Count in the database: only one row per facet value comes back, however many
@@ -172,32 +189,61 @@ def facet_counts(
     of each facet are kept, but always every status (their counts add up to the number of
     results): what an entry holds, and so what a request unpickles, stays bounded however
     many organisations a filtered list involves."""
-    return _cached(queryset, cache_key, generation(), limit=limit)
+    return _cached(queryset, cache_key, generation(), limit=limit)[1]
+
+
+def _key(cache_key: str, limit: int | None) -> str:
+    digest = hashlib.sha256(f"{cache_key}|{limit}".encode()).hexdigest()[:32]
+    return f"facets:{digest}"
 
 
 def _cached(
-    queryset: QuerySet, cache_key: str, current: int | None, *, limit: int | None = None
-) -> dict[str, list[FacetValue]]:
-    digest = hashlib.sha256(f"{cache_key}|{limit}".encode()).hexdigest()[:32]
-    key = f"facets:{current}:{digest}"
-    found = cache.get(key)
-    if found is None:
+    queryset: QuerySet | None, cache_key: str, current: int | None, *, limit: int | None = None
+) -> tuple[int | None, dict[str, list[FacetValue]]]:
+    """(generation the counts were computed under, counts): see controversies.rebuild."""
+
+    def compute() -> dict[str, list[FacetValue]]:
         found = _compute(queryset)
-        if limit is not None:
-            found = {
-                facet: values if facet == "status" else values[:limit]
-                for facet, values in found.items()
-            }
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+        if limit is None:
+            return found
+        return {
+            facet: values if facet == "status" else values[:limit]
+            for facet, values in found.items()
+        }
+
+    return rebuild.fresh_or_previous(_key(cache_key, limit), current, compute, CACHE_SECONDS)
+
+
+# The counts over every controversy: the edit that makes them stale claims their rebuild
+# and queues it (controversies.signals, controversies.tasks).
+EVERYTHING = "all"
+
+
+def queue_rebuild_of_everything() -> None:
+    """Claim the rebuild of the counts over every controversy for the current generation
+    and queue it for a worker. Only the first edit of a generation queues a task; if the
+    queueing fails, the claim is let go and a visitor rebuilds."""
+    from controversies.tasks import rebuild_facets
+
+    current = generation()
+    key = _key(EVERYTHING, None)
+    if rebuild.claim(key, current) and not rebuild.queue(rebuild_facets, current):
+        rebuild.release(key, current)
+
+
+def rebuild_everything(current: int) -> None:
+    """Recount every controversy and store the counts for generation ``current`` (the
+    holder of its lock, a worker)."""
+    rebuild.store(_key(EVERYTHING, None), current, lambda: _compute(None), CACHE_SECONDS)
 
 
 # The facets over every controversy (thousands of values at scale) are read on every list
 # request and unpickled from the cache at most once per generation: each process keeps
 # the last copy it read, with the same values as (value, label) choices for the filter
 # form and as a value -> label mapping for the filters' lookups, for as long as the
-# generation is unchanged (bench target ``list p95 <= 100 ms at large``). While the
-# cache is unreachable (generation None) the process keeps the copy it has.
+# generation is unchanged (bench target ``list p95 <= 100 ms at large``). While another
+# process rebuilds them the previous copy is served, and derived once. While the cache is
+# unreachable (generation None) the process keeps the copy it has.
 Choices = dict[str, list[tuple[str, str]]]
 Labels = dict[str, dict[str, str]]
 _everything: tuple[int | None, dict[str, list[FacetValue]], Choices, Labels] | None
@@ -208,10 +254,12 @@ def _remembered() -> tuple[dict[str, list[FacetValue]], Choices, Labels]:
     global _everything
     current = generation()
     if _everything is None or _everything[0] != current:
-        found = _cached(Controversy.objects.all(), "all", current)
+        held, found = _cached(None, EVERYTHING, current)
+        if _everything is not None and _everything[0] == held:
+            return _everything[1], _everything[2], _everything[3]
         choices = {facet: [(v.value, v.label) for v in values] for facet, values in found.items()}
         labels = {facet: dict(pairs) for facet, pairs in choices.items()}
-        _everything = (current, found, choices, labels)
+        _everything = (held, found, choices, labels)
     return _everything[1], _everything[2], _everything[3]
 
 

@@ -166,13 +166,27 @@ def controversy_resolutions(controversy: Controversy) -> QuerySet[ShareholderRes
 # --- Controversy list ------------------------------------------------------------------
 
 
-def controversy_list_rows(queryset: QuerySet[Controversy]) -> QuerySet[Controversy]:
-    """A filtered set ready for the list: newest activity first, event counts, and the
-    names of each row's companies, products and topics as plain lists ``company_list``,
-    ``product_list``, ``topic_list`` (three prefetch queries per page, into plain lists:
-    the template never builds a related manager per row and relation)."""
-    # A correlated subquery rather than Count("events"): the paginator's COUNT can drop
-    # it, and the database only counts events for the rows on the page.
+# The list's order. Index controversy_list_order_idx holds exactly these columns in this
+# order, so a page's ids are read from the index, however deep the page.
+LIST_ORDER = (F("last_event_on").desc(nulls_last=True), "title", "pk")
+
+
+def controversy_list_ids(queryset: QuerySet[Controversy]) -> QuerySet:
+    """The ids of a filtered set in the list's order (newest activity first): what the
+    paginator counts and slices."""
+    return queryset.order_by(*LIST_ORDER).values("pk")
+
+
+def controversy_list_rows(page_ids: QuerySet) -> QuerySet[Controversy]:
+    """The rows of one page of the list (``page_ids``: a slice of ``controversy_list_ids``)
+    in its order, with event counts and the names of each row's companies, products and
+    topics as plain lists ``company_list``, ``product_list``, ``topic_list`` (three
+    prefetch queries per page, into plain lists: the template never builds a related
+    manager per row and relation).
+
+    The slice stays a subquery of the same query: PostgreSQL computes a value of the
+    SELECT list for every row an OFFSET skips, so the event counts are only asked for
+    once the page's ids are known."""
     events = (
         Event.controversies.through.objects.filter(controversy=OuterRef("pk"))
         .order_by()
@@ -181,13 +195,14 @@ def controversy_list_rows(queryset: QuerySet[Controversy]) -> QuerySet[Controver
         .values("n")
     )
     return (
-        queryset.annotate(event_count=Coalesce(Subquery(events), 0))
+        Controversy.objects.filter(pk__in=page_ids)
+        .annotate(event_count=Coalesce(Subquery(events), 0))
         .prefetch_related(
             Prefetch("companies", Organization.objects.only("name"), to_attr="company_list"),
             Prefetch("products", Product.objects.only("name"), to_attr="product_list"),
             Prefetch("topics", Topic.objects.only("name"), to_attr="topic_list"),
         )
-        .order_by(F("last_event_on").desc(nulls_last=True), "title", "pk")
+        .order_by(*LIST_ORDER)
     )
 
 

@@ -3,6 +3,8 @@ filter options) stale, and start a new curated data version (``curated_version``
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -40,19 +42,25 @@ def _feeds_facets(sender: type) -> bool:
     return meta.model_name.split("_")[0] in FACET_MODELS
 
 
+def _stale() -> None:
+    facets.invalidate()
+    bump_curated_data_version()
+    if settings.REBUILD_IN_WORKER:
+        # After the commit, so the worker counts the edited rows (controversies.rebuild).
+        transaction.on_commit(facets.queue_rebuild_of_everything, robust=True)
+
+
 @receiver(post_save, dispatch_uid="controversies.facets.save")
 @receiver(post_delete, dispatch_uid="controversies.facets.delete")
 def _forget_facets_on_write(sender: type, **kwargs: object) -> None:
     if _feeds_facets(sender):
-        facets.invalidate()
-        bump_curated_data_version()
+        _stale()
 
 
 @receiver(m2m_changed, dispatch_uid="controversies.facets.m2m")
 def _forget_facets_on_link(sender: type, action: str, **kwargs: object) -> None:
     if _feeds_facets(sender) and action in ("post_add", "post_remove", "post_clear"):
-        facets.invalidate()
-        bump_curated_data_version()
+        _stale()
 
 
 @receiver(cache_recovered, dispatch_uid="controversies.facets.cache_recovered")

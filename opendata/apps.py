@@ -8,4 +8,5 @@ class OpendataConfig(AppConfig):
     verbose_name = "Open data"
 
     def ready(self) -> None:
-        from opendata import checks  # noqa: F401 - registers the system checks
+        # Registers the system checks, and the rebuild of export files after edits.
+        from opendata import checks, signals  # noqa: F401

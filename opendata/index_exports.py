@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from controversies import index_selectors
 from controversies.index_selectors import INDEXES, Index, InvalidListing
-from opendata import exports
+from opendata import export_serving, export_slots, exports
 from opendata.exports import Column
 
 
@@ -37,9 +37,13 @@ def refused(error: InvalidListing) -> HttpResponse:
 @require_GET
 def index_export(request: HttpRequest, index: str, fmt: str) -> HttpResponseBase:
     chosen = INDEXES[index]
+    if not request.GET:
+        return export_serving.full_export(request, chosen.key, fmt)
     try:
         query, _ = index_selectors.query_parse(chosen, request.GET, strict=True)
     except InvalidListing as error:
         return refused(error)
     listing = index_selectors.listing(chosen, query)
-    return exports.stream_rows(listing.iter_rows(), columns(chosen), fmt, chosen.key)
+    return export_slots.limited(
+        lambda: exports.stream_rows(listing.iter_rows(), columns(chosen), fmt, chosen.key)
+    )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from controversies.models import Campaign, Controversy, ShareholderResolution
-from opendata import exports, selectors
+from opendata import export_serving, export_slots, exports, selectors
 from opendata.filters import InvalidFilters, filter_controversies, filter_resolutions
 
 
@@ -22,12 +22,18 @@ def _refused(error: InvalidFilters) -> HttpResponse:
 
 @require_GET
 def controversies_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """Without parameters, the full export from its file (export_serving); with them,
+    streamed under the concurrency limit."""
+    if not request.GET:
+        return export_serving.full_export(request, "controversies", fmt)
     try:
         controversies = filter_controversies(request.GET, strict=True)
     except InvalidFilters as error:
         return _refused(error)
     controversies = selectors.controversies_for_export(controversies)
-    return exports.stream(controversies, exports.CONTROVERSY_COLUMNS, fmt, "controversies")
+    return export_slots.limited(
+        lambda: exports.stream(controversies, exports.CONTROVERSY_COLUMNS, fmt, "controversies")
+    )
 
 
 @require_GET
@@ -65,4 +71,6 @@ def resolutions_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     except InvalidFilters as error:
         return _refused(error)
     resolutions = selectors.resolutions_for_export(resolutions)
-    return exports.stream(resolutions, exports.RESOLUTION_COLUMNS, fmt, "resolutions")
+    return export_slots.limited(
+        lambda: exports.stream(resolutions, exports.RESOLUTION_COLUMNS, fmt, "resolutions")
+    )

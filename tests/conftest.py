@@ -68,6 +68,13 @@ def _generous_export_and_feed_limits(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _facets_recounted_by_visitors(settings) -> None:
+    # No Celery worker runs in the suite to take the recount an edit would hand it
+    # (tests/controversies/test_facets_rebuild.py turns it on with a worker's stand-in).
+    settings.REBUILD_IN_WORKER = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_facet_cache() -> None:
     """Cached facet counts outlive a test's rolled-back rows; start each test afresh."""
     from controversies import facets
@@ -81,3 +88,27 @@ def _fresh_page_cache() -> None:
     from config import page_cache
 
     page_cache.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _export_files_in_tmp(settings, tmp_path: Path):
+    """Full export files go to the test's own folder and are built in the request; the
+    pointers to them live in the shared cache, so each test starts without any."""
+    from django.core.cache import cache
+
+    from controversies.curated_version import bump_curated_data_version
+    from opendata import export_files, export_slots
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "exports"), "base_url": None},
+        },
+    }
+    settings.EXPORT_FILE_BUILDS = "inline"
+    cache.delete_many([*export_files.pointer_keys(), export_slots.SLOTS_KEY])
+    export_slots.forget_process_slots()  # a streamed response a test never read holds one
+    bump_curated_data_version()  # a version no earlier test has queued a build for
+    yield
+    cache.delete_many(export_files.pointer_keys())

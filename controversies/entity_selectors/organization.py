@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from controversies import facets
+from controversies import facets, rebuild
 from controversies.models import (
     Campaign,
     CoalitionMembership,
@@ -118,25 +117,72 @@ def _answers_to_controversies(org: Organization) -> tuple[AnswerSummary, int, in
     )
 
 
+def involvement_key(org_pk: int) -> str:
+    return f"org-involvement:{org_pk}"
+
+
 def _involvement(org: Organization) -> Involvement:
-    """Cached under facets.generation(), which every edit of a controversy, its companies,
-    an event or an event's actors bumps, so an edit shows at once. Stored as plain
-    values and ids (never model rows), so a deploy that changes a model cannot read
-    stale rows: warm, it costs the two queries that load the rows by id; cold, two more.
+    """Kept with facets.generation(), which every edit of a controversy, its companies,
+    an event or an event's actors bumps; after an edit one process recounts it while
+    the others (and, with a worker, every visitor) see the previous copy
+    (controversies.rebuild). Stored as plain values and ids (never model rows), so a
+    deploy that changes a model cannot read stale rows: read, it costs the two queries
+    that load the rows by id; counted here, two more.
     """
-    key = f"org-involvement:{facets.generation()}:{org.pk}"
-    acted_rows = Controversy.objects.all()
-    policy_rows = Event.objects.annotate(**home_controversy())
-    cached = cache.get(key)
-    if cached is not None:
-        (asked, answered, days), declined, policy_change_count, acted_in, policy_changes = cached
-        return Involvement(
-            AnswerSummary(asked, answered, days),
-            declined,
-            policy_change_count,
-            _in_order(acted_rows, acted_in),
-            _in_order(policy_rows, policy_changes),
-        )
+    counted: list[Involvement] = []
+
+    def compute() -> tuple:
+        counted.append(count_involvement(org))
+        return _plain(counted[0])
+
+    def in_background(current: int) -> bool:
+        from controversies.tasks import rebuild_involvement
+
+        return rebuild.queue(rebuild_involvement, org.pk, current)
+
+    _generation, cached = rebuild.fresh_or_previous(
+        involvement_key(org.pk),
+        facets.generation(),
+        compute,
+        INVOLVEMENT_CACHE_SECONDS,
+        in_background=in_background,
+    )
+    if counted:
+        return counted[0]
+    (asked, answered, days), declined, policy_change_count, acted_in, policy_changes = cached
+    return Involvement(
+        AnswerSummary(asked, answered, days),
+        declined,
+        policy_change_count,
+        _in_order(Controversy.objects.all(), acted_in),
+        _in_order(Event.objects.annotate(**home_controversy()), policy_changes),
+    )
+
+
+def rebuild_involvement(org: Organization, current: int) -> None:
+    """Recount ``org``'s involvement for generation ``current`` (a worker's task; the
+    visitor that queued it holds the lock)."""
+    rebuild.store(
+        involvement_key(org.pk),
+        current,
+        lambda: _plain(count_involvement(org)),
+        INVOLVEMENT_CACHE_SECONDS,
+    )
+
+
+def _plain(involvement: Involvement) -> tuple:
+    answers = involvement.answers
+    return (
+        (answers.asked, answers.answered, answers.days),
+        involvement.declined,
+        involvement.policy_change_count,
+        [c.pk for c in involvement.acted_in],
+        [e.pk for e in involvement.policy_changes],
+    )
+
+
+def count_involvement(org: Organization) -> Involvement:
+    """Read every event ``org`` is involved in (four queries)."""
     # Controversies it took part in without being their target (an advocacy group's
     # work). NULLS LAST (every row here has events, so no date is null) keeps PostgreSQL
     # from walking the whole activity index hoping to find the rows early: for a
@@ -145,33 +191,22 @@ def _involvement(org: Organization) -> Involvement:
         event__event_actors__organization=org
     ).values("controversy_id")
     answers, declined, policy_change_count = _answers_to_controversies(org)
-    involvement = Involvement(
+    return Involvement(
         answers=answers,
         declined=declined,
         policy_change_count=policy_change_count,
         acted_in=list(
-            acted_rows.filter(pk__in=acted)
+            Controversy.objects.filter(pk__in=acted)
             .exclude(companies=org)
             .order_by(F("last_event_on").desc(nulls_last=True), "title")[:LIST_CAP]
         ),
         policy_changes=list(
-            policy_rows.on(Controversy.objects.filter(companies=org).values("pk"))
+            Event.objects.annotate(**home_controversy())
+            .on(Controversy.objects.filter(companies=org).values("pk"))
             .filter(_answered_by(org), kind=Event.Kind.POLICY_CHANGE)
             .order_by("-occurred_on", "-id")[:LIST_CAP]
         ),
     )
-    cache.set(
-        key,
-        (
-            (answers.asked, answers.answered, answers.days),
-            declined,
-            policy_change_count,
-            [c.pk for c in involvement.acted_in],
-            [e.pk for e in involvement.policy_changes],
-        ),
-        INVOLVEMENT_CACHE_SECONDS,
-    )
-    return involvement
 
 
 def _in_order(queryset: QuerySet, pks: list[int]) -> list:

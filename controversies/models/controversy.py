@@ -53,6 +53,14 @@ class Controversy(ChoiceLabels, models.Model):
         verbose_name_plural = "controversies"
         indexes = [
             models.Index(fields=["-last_event_on", "title"], name="controversy_activity_idx"),
+            # The controversy list's order (selectors.LIST_ORDER), id included: a deep
+            # page's ids come from an index-only scan.
+            models.Index(
+                models.F("last_event_on").desc(nulls_last=True),
+                "title",
+                "id",
+                name="controversy_list_order_idx",
+            ),
             models.Index(fields=["status", "-last_event_on"], name="controversy_status_idx"),
             models.Index(fields=["started_on"], name="controversy_started_idx"),
         ]

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_LENGTH = 200
 
-# At most this many words or phrases are searched for. PostgreSQL parses a query with a
-# fixed-size operator stack: a run of operators with nothing to apply them to ("-" x 33)
-# overflows it ("tsquery stack too small"). The terms rebuilt below hold only word
-# characters, each with at most one operator, so the stack never grows past the terms.
-MAX_TERMS = 12
+# At most this many different words or phrases are searched for (repeats are dropped
+# first). Each one is looked for in every place a controversy can be found, through its
+# own subqueries, and in the full text of every kind of record, so the cost of a search
+# grows with its terms; since every term must be found, a handful already narrows a
+# search as far as more would. PostgreSQL parses a query with a fixed-size operator
+# stack: a run of operators with nothing to apply them to ("-" x 33) overflows it
+# ("tsquery stack too small"). The terms rebuilt below hold only word characters, each
+# with at most one operator, so the stack never grows past the terms.
+MAX_TERMS = 6
 _TOKEN = re.compile(r'(?P<minus>-*)"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+)')
 # Punctuation around a bare word ("police," or "(ACLU)") is not part of what is looked for.
 _EDGE_PUNCTUATION = " .,;:!?()[]{}<>'\u2018\u2019\u201c\u201d"
@@ -106,25 +110,67 @@ def _tokens(query: str) -> list[tuple[str, tuple[str, ...], bool, bool]]:
     return tokens
 
 
-def parse_query(query: str) -> ParsedQuery:
-    """The terms of a (cleaned) query, at most MAX_TERMS, with a notice for each way the
-    query was simplified or could not be searched."""
-    parsed = ParsedQuery()
+def _read_terms(query: str) -> list[Term]:
+    """Every term of the query, in order, with the "or" that joins it to the one before."""
+    terms: list[Term] = []
     pending_or = False
     for typed, words, negated, is_or in _tokens(query):
         if is_or:
-            pending_or = bool(parsed.terms)  # "or" joins two terms; a leading one is a typo
+            pending_or = bool(terms)  # "or" joins two terms; a leading one is a typo
             continue
         if not words:
             continue  # an operator, bracket or empty quote with nothing to apply to
-        if len(parsed.terms) == MAX_TERMS:
-            parsed.notices.append(
-                f"Your search had more than {MAX_TERMS} words or phrases, "
-                f"so only the first {MAX_TERMS} were used."
-            )
-            break
-        parsed.terms.append(Term(typed, words, negated=negated, alternative=pending_or))
+        terms.append(Term(typed, words, negated=negated, alternative=pending_or))
         pending_or = False
+    return terms
+
+
+def _key(term: Term) -> tuple[bool, tuple[str, ...]]:
+    """What makes two terms the same: the same words (in any case), both left out or not."""
+    return term.negated, tuple(word.lower() for word in term.words)
+
+
+def _as_typed(term: Term) -> str:
+    return ("-" if term.negated else "") + term.typed
+
+
+def _without_repeats(terms: list[Term]) -> tuple[list[Term], list[str]]:
+    """The terms without repeats, and the repeats as typed: a clause (see
+    ``ParsedQuery.clauses``) that an earlier one already requires, and a term already in
+    its own clause. A repeat finds nothing more, yet each would be searched for again."""
+    kept: list[Term] = []
+    repeats: list[str] = []
+    seen_clauses: set[frozenset] = set()
+    for clause in ParsedQuery(terms).clauses:
+        unique: list[Term] = []
+        keys: set[tuple] = set()
+        for term in clause:
+            if _key(term) in keys:
+                repeats.append(_as_typed(term))
+            else:
+                keys.add(_key(term))
+                unique.append(term)
+        if frozenset(keys) in seen_clauses:
+            repeats.extend(_as_typed(term) for term in unique)
+            continue
+        seen_clauses.add(frozenset(keys))
+        # A clause's first term is never joined by "or", so the clauses stay as they were.
+        kept.extend(unique)
+    return kept, repeats
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """The terms of a (cleaned) query, each once, at most MAX_TERMS, with a notice for
+    each way the query was simplified or could not be searched."""
+    parsed = ParsedQuery()
+    terms, repeated = _without_repeats(_read_terms(query))
+    if len(terms) > MAX_TERMS:
+        parsed.notices.append(
+            f"Your search had more than {MAX_TERMS} words or phrases, "
+            f"so only the first {MAX_TERMS} were used."
+        )
+        terms = terms[:MAX_TERMS]
+    parsed.terms = terms
     if parsed.terms and not parsed.include:
         parsed.notices.append(
             "Add a word to look for: words after a minus sign are only left out, "
@@ -134,6 +180,11 @@ def parse_query(query: str) -> ParsedQuery:
     elif not parsed.terms and query.strip():
         parsed.notices.append(
             "Type a word to look for: this search holds only quotes, brackets or operators."
+        )
+    elif repeated:
+        shown = ", ".join(f"“{word}”" for word in dict.fromkeys(repeated))
+        parsed.notices.append(
+            f"Each word or phrase is searched for once: left out the repeated {shown}."
         )
     return parsed
 

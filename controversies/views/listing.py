@@ -12,7 +12,7 @@ page, or for an HTMX request the results alone, pushed to the tidy address
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -55,6 +55,19 @@ class ChosenPage:
             there = "There is only 1 page" if pages == 1 else f"There are only {pages} pages"
             return [f"{there}: showing the last one."]
         return []
+
+
+class RowsPaginator(Paginator):
+    """Pages a cheap queryset (the ids in order) and reads the rows of the page shown
+    with ``rows``, given that page's slice: whatever a row costs beyond its id
+    (annotations, prefetches) is paid for the rows shown, never for those skipped."""
+
+    def __init__(self, object_list, per_page: int, *, rows: Callable) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = rows
+
+    def _get_page(self, object_list, number, paginator) -> Page:
+        return Page(self.rows(object_list), number, paginator)
 
 
 def choose_page(paginator: Paginator, raw: str) -> ChosenPage:

@@ -16,7 +16,8 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Func, Q, QuerySet, Value
+from django.db.models.lookups import GreaterThan, LessThan, Lookup
 from django.http import Http404, HttpRequest
 from ninja import Schema
 
@@ -37,8 +38,28 @@ def _field_name(key: str) -> str:
     return key.removeprefix("-")
 
 
-def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:
-    """Rows after ``values`` in ``ordering``: (a > x) or (a = x and b > y) ..."""
+class Row(Func):
+    """A row value, ``(a, b, ...)``: PostgreSQL and SQLite compare two of them column by
+    column, in order."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
+
+
+def _after(ordering: tuple[str, ...], values: list[Any]) -> Q | Lookup:
+    """Rows after ``values`` in ``ordering``.
+
+    When every key runs the same way this is one row-value comparison,
+    ``(a, b) < (x, y)``, which PostgreSQL reads as a range of an index on the same
+    columns in the same order (event_latest_idx for events, the primary key for ``id``)
+    and starts there. Otherwise it is spelt out, (a > x) or (a = x and b > y) ..., which
+    the database has to test row by row.
+    """
+    directions = {key.startswith("-") for key in ordering}
+    if len(directions) == 1:
+        compare = LessThan if directions == {True} else GreaterThan
+        names = [_field_name(key) for key in ordering]
+        return compare(Row(*names), Row(*(Value(value) for value in values)))
     condition = Q()
     for i, key in enumerate(ordering):
         op = "lt" if key.startswith("-") else "gt"
@@ -66,7 +87,8 @@ def _decode(queryset: QuerySet, ordering: tuple[str, ...], cursor: str, scope: s
         raise Http404(UNKNOWN_CURSOR) from None
 
 
-def _encode(obj: Any, ordering: tuple[str, ...], scope: str) -> str:
+def encode_cursor(obj: Any, ordering: tuple[str, ...], scope: str) -> str:
+    """The cursor of the page that follows ``obj`` in ``ordering`` (a listing of ``scope``)."""
     values = []
     for key in ordering:
         value = getattr(obj, _field_name(key))
@@ -89,7 +111,7 @@ def keyset_page(
         queryset = queryset.filter(_after(ordering, _decode(queryset, ordering, cursor, scope)))
     rows = list(queryset[: limit + 1])
     results, more = rows[:limit], len(rows) > limit
-    next_cursor = _encode(results[-1], ordering, scope) if more else None
+    next_cursor = encode_cursor(results[-1], ordering, scope) if more else None
     next_url = None
     if next_cursor:
         params = request.GET.copy()

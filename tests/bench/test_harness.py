@@ -66,6 +66,21 @@ def test_it_measures_every_page_with_its_queries(harness_run):
     assert verdicts <= {"PASS", "FAIL", "N/A"} and results["targets"]
 
 
+def test_it_times_first_requests_after_an_edit_and_to_new_filters(harness_run):
+    results, table = harness_run
+    cold = results["scales"]["tiny"]["cold"]
+    for page in ("list", "company"):
+        edit = cold["after_edit"][page]
+        assert edit["status"] == 200 and edit["samples"] == 3, page  # --quick: 3 edits
+        assert f"{page}, first request after an edit, tiny" in table
+    assert cold["after_edit"]["rebuild_ms"]["samples"] == 3
+    filters = cold["new_filters"]
+    assert filters["statuses"] == [200] and filters["samples"] == filters["urls"] > 0
+    targets = {c["target"] for c in results["targets"]}
+    assert "list page, first request after a curated edit: p95 <= 150 ms at tiny" in targets
+    assert any(t.startswith("first visit to new filter combinations") for t in targets)
+
+
 def test_it_loads_each_page_under_gunicorn_or_says_why_not(harness_run):
     results, _ = harness_run
     tiny = results["scales"]["tiny"]
@@ -122,6 +137,19 @@ def test_it_builds_digests_for_two_subscription_counts(harness_run):
     targets = {c["target"] for c in results["targets"]}
     assert "digest build 1,000 subscriptions <= 60 s" in targets
     assert "digests, 1,000 subscriptions" in table
+
+
+def test_it_times_the_pages_while_two_full_exports_download(harness_run):
+    results, table = harness_run
+    measured = results["scales"]["tiny"]["export_load"]
+    assert measured["downloads_during"] >= 1
+    assert measured["from_file"]["bytes"] > 0
+    timed = {page["name"] for page in measured["pages"]}
+    assert timed == {page["name"] for page in results["scales"]["tiny"]["pages"]}
+    assert all(page["status"] == 200 for page in measured["pages"])
+    targets = {c["target"] for c in results["targets"]}
+    assert "full export sent from its file at tiny" in targets
+    assert "during two full exports at tiny" in table
 
 
 def test_the_targets_read_the_median_turns_tail_not_one_slow_minute():

@@ -379,3 +379,27 @@ def test_it_serves_facet_counts_from_redis_until_data_changes(
     assert facets.generation() != before
     page = client.get(f"{URL}?company=microsoft").content.decode()
     assert re.search(r"Labour <span class=\"count\">1<", page)
+
+
+def test_the_last_page_costs_the_queries_of_the_first(client, db):
+    """Only the page's rows are counted and prefetched, however many pages come before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(65):
+        controversy = f.ControversyFactory(title=f"Case {n:02}", topics=[f.TopicFactory()])
+        for day in range(1 + n % 3):
+            add_event(
+                controversy=controversy,
+                occurred_on=dt.date(2020, 1, 1 + day) + dt.timedelta(days=3 * n),
+            )
+    client.get(URL)  # the facets, cached from here on
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as last:
+        response = client.get(f"{URL}?page=4")
+    assert len(last.captured_queries) == len(first.captured_queries)
+    assert titles(response) == ["Case 04", "Case 03", "Case 02", "Case 01", "Case 00"]
+    # Case 04 has two events, Case 03 one, Case 02 three...
+    counts = re.findall(r"· (\d+) events?", response.content.decode())
+    assert counts == ["2", "1", "3", "2", "1"]

@@ -133,7 +133,8 @@ def test_it_streams_rows_chunk_by_chunk(client, world, monkeypatch):
     # GIVEN chunks of one row, WHEN the export is read a piece at a time, THEN the later
     # rows (and their prefetches) are only queried when the client reaches them.
     monkeypatch.setattr(exports, "CHUNK_SIZE", 1)
-    response = client.get("/exports/controversies.csv")
+    # Any parameter (this one is ignored) streams: a bare full export is sent from a file.
+    response = client.get("/exports/controversies.csv?utm_source=x")
     assert isinstance(response, StreamingHttpResponse)
     pieces = iter(response.streaming_content)
     with CaptureQueriesContext(connection):
