@@ -23,15 +23,15 @@ def company_counts(found: dict) -> dict[str, int]:
 
 @pytest.fixture
 def counting(monkeypatch):
-    """Every facet count query made, by the queryset it counted (None: everything)."""
+    """Every build of the facet index over every controversy (the one costly query)."""
     calls: list[object] = []
-    real = facets._compute
+    real = facets._build_index
 
-    def counted(queryset):
-        calls.append(queryset)
-        return real(queryset)
+    def counted():
+        calls.append(None)
+        return real()
 
-    monkeypatch.setattr(facets, "_compute", counted)
+    monkeypatch.setattr(facets, "_build_index", counted)
     return calls
 
 
@@ -41,22 +41,22 @@ def test_two_rebuilds_after_an_edit_count_once_and_the_second_serves_the_previou
     """GIVEN counts cached before an edit
     WHEN, after the edit, a second worker asks for the same counts while the first is
     recounting them
-    THEN they are counted once, the second worker gets the previous counts at once, and
-    every later reader the new ones without a recount."""
+    THEN the index is built once, the second worker gets the previous counts at once,
+    and every later reader the new ones without a rebuild."""
     everything = Controversy.objects.all()
     before = facets.facet_counts(everything, cache_key="everything")
     world.rekognition.companies.add(world.microsoft)  # a curated edit
 
-    real = facets._compute
+    real = facets._build_index
     calls: list[object] = []
     meanwhile: list[dict] = []
 
-    def first_worker_counting(queryset):
-        calls.append(queryset)
+    def first_worker_counting():
+        calls.append(None)
         meanwhile.append(facets.facet_counts(everything, cache_key="everything"))
-        return real(queryset)
+        return real()
 
-    monkeypatch.setattr(facets, "_compute", first_worker_counting)
+    monkeypatch.setattr(facets, "_build_index", first_worker_counting)
     after = facets.facet_counts(everything, cache_key="everything")
 
     assert len(calls) == 1
@@ -66,13 +66,15 @@ def test_two_rebuilds_after_an_edit_count_once_and_the_second_serves_the_previou
     assert len(calls) == 1
 
 
-def test_a_reader_with_no_previous_copy_counts_for_itself(world, counting):
-    """GIVEN another worker is counting a filter never counted before
-    WHEN a reader asks for it
-    THEN it counts (there is nothing older to show) rather than showing nothing."""
+def test_a_reader_with_no_previous_copy_counts_for_itself(world, counting, monkeypatch):
+    """GIVEN another worker is building the index and no earlier copy exists
+    WHEN a reader asks for a filter's counts
+    THEN it builds the index itself (there is nothing older to show) rather than showing
+    nothing."""
+    monkeypatch.setattr(facets, "_held", None)  # a process that has read nothing yet
+    cache.delete(facets.EVERYTHING)  # and no copy from before in the cache
     current = facets.generation()
-    key = facets._key("status=ongoing", None)
-    assert cache.add(f"{key}:rebuild:{current}", 1, 30)  # the other worker's lock
+    assert cache.add(f"{facets.EVERYTHING}:rebuild:{current}", 1, 30)  # the other's lock
     found = facets.facet_counts(
         Controversy.objects.filter(status="ongoing"), cache_key="status=ongoing"
     )
@@ -97,8 +99,8 @@ def test_an_edit_hands_the_recount_to_a_worker_and_visitors_see_the_last_counts(
 ):
     """GIVEN the list page was seen, and edits queue their recount for a worker
     WHEN a curator's edit commits (two changes in one transaction)
-    THEN one recount is queued, visitors get the list with the previous counts and no
-    recount of their own, and once the worker has run they see the new counts."""
+    THEN one rebuild is queued, visitors get the list with the previous counts and no
+    rebuild of their own, and once the worker has run they see the new counts."""
     assert client.get("/controversies/").status_code == 200
     before = company_counts(facets.all_facets())
     counting.clear()
