@@ -34,20 +34,19 @@ class FacetIndex:
     totals: array
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, str, str, int]]) -> FacetIndex:
-        """From (facet, value, label, controversy id) rows, each pair at most once."""
-        positions: dict[tuple[str, str], int] = {}
+    def from_values(cls, rows: Iterable[tuple[str, str, str, Iterable[int]]]) -> FacetIndex:
+        """From (facet, value, label, ids of the controversies that have it) rows, one
+        per value, each id once."""
         values: list[tuple[str, str, str]] = []
         of: dict[int, array] = defaultdict(lambda: array("I"))
-        for facet, value, label, controversy in rows:
-            position = positions.get((facet, value))
-            if position is None:
-                position = positions[(facet, value)] = len(values)
-                values.append((facet, value, label))
-            of[controversy].append(position)
-        totals = array("I", bytes(4 * len(values)))
-        for position, count in Counter(chain.from_iterable(of.values())).items():
-            totals[position] = count
+        totals = array("I")
+        for position, (facet, value, label, members) in enumerate(rows):
+            values.append((facet, value, label))
+            count = 0
+            for controversy in members:
+                of[controversy].append(position)
+                count += 1
+            totals.append(count)
         return cls(values=tuple(values), of=dict(of), totals=totals)
 
     def counts(

@@ -140,18 +140,28 @@ def _union_for(ids: list[int] | QuerySet | None) -> QuerySet:
 
 
 def _build_index() -> FacetIndex:
-    """The index over every controversy, from one query: each (facet, value, label,
-    controversy) once."""
+    """The index over every controversy, from one query: a row per facet value with the
+    ids of the controversies that have it (a row per pair would hold every value's
+    label hundreds of times over)."""
     union = _union_for(None)
     sql, params = union.query.sql_with_params()
+    connection = connections[union.db]
+    postgres = connection.vendor == "postgresql"
+    members = "array_agg(DISTINCT f_cid)" if postgres else "group_concat(DISTINCT f_cid)"
     status_labels = dict(Controversy.Status.choices)
     # The inner SQL is Django's own, with parameters kept apart.
-    with connections[union.db].cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT f_facet, f_key, f_label, f_cid FROM ({sql}) t", params)  # noqa: S608
+    grouped = f"SELECT f_facet, f_key, MAX(f_label), {members} FROM ({sql}) t"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(grouped + " GROUP BY f_facet, f_key", params)
         rows = cursor.fetchall()
-    return FacetIndex.from_rows(
-        (facet, key, status_labels.get(key, key) if facet == "status" else label, cid)
-        for facet, key, label, cid in rows
+    return FacetIndex.from_values(
+        (
+            facet,
+            key,
+            status_labels.get(key, key) if facet == "status" else label,
+            ids if postgres else map(int, ids.split(",")),
+        )
+        for facet, key, label, ids in rows
     )
 
 

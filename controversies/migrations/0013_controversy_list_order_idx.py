@@ -3,13 +3,26 @@
 from django.db import migrations, models
 
 
+class AddIndexOnPostgres(migrations.AddIndex):
+    """SQLite cannot build an index with NULLS LAST; there the list is small enough to
+    sort without one. The model state holds the index on every database."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("controversies", "0012_recommendation_not_recorded"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnPostgres(
             model_name="controversy",
             index=models.Index(
                 models.OrderBy(models.F("last_event_on"), descending=True, nulls_last=True),
