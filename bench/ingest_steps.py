@@ -27,7 +27,8 @@ from config.celery import app
 __all__ = ["app", "summary"]
 
 # (what is timed, the module whose attribute the pipeline calls it through, attribute).
-# Nested: "store" contains "dedupe_check" (run under the writer's lock); "extract"
+# Nested: "store" contains "dedupe_check" (run under the writer's lock; the rows it
+# reads come with the lock's statement, so reading them counts as "write"); "extract"
 # contains "trafilatura" and "trafilatura_metadata"; "advance" contains every step.
 TIMED = (
     ("advance", "ingestion.pipeline", "article_advance"),

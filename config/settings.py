@@ -158,7 +158,12 @@ CELERY_TIMEZONE = "UTC"
 # A task that dies with its worker goes back to the queue instead of being lost.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 1)
+# Each worker process has its next message waiting in the worker while it runs a task:
+# with one per process, every task first waited for the last one's acknowledgement and a
+# fetch from Redis. Held messages go only to an idle process (Celery's fair scheduling),
+# so a long task holds none back, and a held one waits at most one hard time limit, well
+# within the visibility timeout.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 2)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 # Unacknowledged tasks are redelivered after this; it must exceed the hard time limit.

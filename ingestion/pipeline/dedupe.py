@@ -1,9 +1,10 @@
 """Step 4, dedupe: canonical URLs, exact copies and syndicated near-copies.
 
 ``fingerprint()`` reads the extracted text (before any lock); ``check()`` says which
-article, if any, the page copies. ``check()`` must run under the writer's lock with the
-dedupe lock taken (``sql.lock_state(serialise_dedupe=True)``): two near-copies stored
-at once must see each other. Neither writes.
+article, if any, the page copies, from the rows of ``reads()``. Those reads and
+``check()`` must run under the writer's lock with the dedupe lock taken
+(``sql.lock_state_then(serialise_dedupe=True)``, which sends them with the lock): two
+near-copies stored at once must see each other. Nothing here writes.
 
 Three nets, tightest first: the canonical URL is unique; a SHA-256 of the normalised text
 catches the same story under another address; a MinHash LSH index over word shingles
@@ -29,13 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Max
 from django.utils import timezone
 
 from controversies.canonical import InvalidURL, canonicalize_url
 from ingestion.models import Article, ArticleState
 from ingestion.pipeline import sql
-from ingestion.pipeline.extract import Extracted
 
 NUM_PERM = 128
 SCHEME = "affine32"
@@ -117,34 +118,52 @@ class NearDuplicateIndex:
             self._lsh.insert(pk, minhash_from_bytes(data))
             self.size += 1
 
-    def refresh(self) -> None:
-        now = timezone.now()
+    def _rebuild_due(self) -> bool:
         rebuild_every = dt.timedelta(seconds=settings.INGESTION_LSH_REBUILD_SECONDS)
-        if self._built_at is None or now - self._built_at > rebuild_every:
+        return self._built_at is None or timezone.now() - self._built_at > rebuild_every
+
+    def top_up_read(self) -> sql.Statement | None:
+        """The read of the rows stored since the last top-up, for a caller to send ahead
+        of the lookup (``query(newer=...)``); None when the next lookup rebuilds the
+        index instead."""
+        if self._rebuild_due():
+            return None
+        return sql.minhash_rows_after(self._last_seq, limit=_TOP_UP_BATCH)
+
+    def refresh(self, newer: list[tuple] | None = None) -> None:
+        """Rebuild the index when it is due, else top it up with the rows stored since
+        the last top-up; ``newer``: the rows of top_up_read(), if the caller read them."""
+        if self._rebuild_due():
             self.reset()
             # First: later rows come by top-up.
             self._last_seq = Article.objects.aggregate(last=Max("minhash_seq"))["last"] or 0
             newest = self._candidates().order_by("-created_at")
             self._insert(newest.values_list("pk", "minhash")[: settings.INGESTION_LSH_MAX_ENTRIES])
-            self._built_at = now
+            self._built_at = timezone.now()
             return
         # Not limited to the window: an old article stored again just now joins the index
         # until the next rebuild.
+        rows = newer
         while True:
-            rows = sql.minhash_rows_after(self._last_seq, limit=_TOP_UP_BATCH)
+            if rows is None:
+                read = sql.minhash_rows_after(self._last_seq, limit=_TOP_UP_BATCH)
+                rows = sql.query_together([read])[0]
             self._insert((pk, data) for pk, data, _seq in rows)
             if rows:
-                self._last_seq = rows[-1][2]
+                self._last_seq = max(self._last_seq, rows[-1][2])
             if len(rows) < _TOP_UP_BATCH:
                 break
+            rows = None
         # Some headroom, or a full window would be rebuilt after every new article.
         limit = settings.INGESTION_LSH_MAX_ENTRIES
         if self.size > limit + limit // 10:
             self._built_at = None  # rebuilt (and trimmed) on the next lookup
 
-    def query(self, signature: MinHash, *, exclude: int | None = None) -> list[int]:
+    def query(
+        self, signature: MinHash, *, exclude: int | None = None, newer: list[tuple] | None = None
+    ) -> list[int]:
         with self._lock:
-            self.refresh()
+            self.refresh(newer)
             return [pk for pk in self._lsh.query(signature) if pk != exclude]
 
 
@@ -163,17 +182,22 @@ def page_canonical_url(*, article: Article, final_url: str, declared: str) -> st
 
 
 Holders = tuple[Article | None, Article | None]
+_HOLDER_FIELDS = ("id", "state", "duplicate_of_id")
 
 
-def url_and_text_holders(*, article: Article, canonical_url: str, text_hash: str) -> Holders:
+def url_and_text_holders(
+    *, article: Article, canonical_url: str, text_hash: str, rows: list[tuple] | None = None
+) -> Holders:
     """In one query: the article holding ``canonical_url`` (in any state) and the first
     one, not failed, with the same text (each with only pk, state and duplicate_of
-    loaded)."""
-    found = {
-        row.holds: row
-        for row in sql.url_and_text_holders(
+    loaded). ``rows``: what sql.holders_statement() read, if the caller read it."""
+    if rows is None:
+        read = sql.holders_statement(
             article_id=article.pk, canonical_url=canonical_url, text_hash=text_hash
         )
+        rows = sql.query_together([read])[0]
+    found = {
+        holds: Article.from_db(DEFAULT_DB_ALIAS, _HOLDER_FIELDS, values) for holds, *values in rows
     }
     return found.get("url"), found.get("text")
 
@@ -185,9 +209,11 @@ def find_duplicate(
     text_hash: str,
     signature: MinHash | None,
     holders: Holders | None = None,
+    newer: list[tuple] | None = None,
 ) -> tuple[Article, str] | None:
     """The original this article copies and why, or None if it looks new. ``holders``:
-    what url_and_text_holders() said, if the caller asked already."""
+    what url_and_text_holders() said, if the caller asked already; ``newer``: the
+    near-duplicate index's top-up, if the caller read it (top_up_read())."""
     if holders is None:
         holders = url_and_text_holders(
             article=article, canonical_url=canonical_url, text_hash=text_hash
@@ -201,7 +227,7 @@ def find_duplicate(
         return None
     others = Article.objects.exclude(pk=article.pk).exclude(state=ArticleState.FAILED)
     best, best_score = None, 0.0
-    candidate_ids = near_duplicate_index.query(signature, exclude=article.pk)
+    candidate_ids = near_duplicate_index.query(signature, exclude=article.pk, newer=newer)
     if not candidate_ids:
         return None
     candidates = (
@@ -257,15 +283,27 @@ class Dedupe:
     reason: str = ""
 
 
-def check(*, article: Article, final_url: str, extracted: Extracted, found: Fingerprint) -> Dedupe:
-    """The dedupe step's verdict on an article fetched from ``final_url``. Run it under
-    the writer's lock (see the module's docstring)."""
-    canonical = page_canonical_url(
-        article=article, final_url=final_url, declared=extracted.declared_canonical
+def reads(*, article: Article, canonical_url: str, found: Fingerprint) -> list[sql.Statement]:
+    """What check() reads from the database, for the writer to send with its lock in one
+    round trip: the URL's and the text's holders, then the index's top-up (when it is
+    not due for a rebuild)."""
+    holders = sql.holders_statement(
+        article_id=article.pk, canonical_url=canonical_url, text_hash=found.content_hash
     )
+    top_up = near_duplicate_index.top_up_read()
+    return [holders] if top_up is None else [holders, top_up]
+
+
+def check(
+    *, article: Article, canonical_url: str, found: Fingerprint, rows: list[list[tuple]]
+) -> Dedupe:
+    """The dedupe step's verdict on an article whose page's canonical URL is
+    ``canonical_url`` (page_canonical_url()), given the rows of reads(). Run it, and
+    those reads, under the writer's lock (see the module's docstring)."""
     holders = url_and_text_holders(
-        article=article, canonical_url=canonical, text_hash=found.content_hash
+        article=article, canonical_url=canonical_url, text_hash=found.content_hash, rows=rows[0]
     )
+    canonical = canonical_url
     if holders[0] is not None and holders[0].state == ArticleState.FAILED:
         # A failed row cannot be an original, but it owns the URL: keep ours.
         canonical = article.canonical_url
@@ -275,6 +313,7 @@ def check(*, article: Article, final_url: str, extracted: Extracted, found: Fing
         text_hash=found.content_hash,
         signature=found.signature,
         holders=holders,
+        newer=rows[1] if len(rows) > 1 else None,
     )
     if duplicate is None:
         return Dedupe(canonical_url=canonical)

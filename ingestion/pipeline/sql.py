@@ -56,15 +56,33 @@ def lock_state(
     """Lock the article's row until the transaction ends if it is still in one of
     ``states``; None when another delivery got there first. Returns (state,) followed
     by (has mentions, has suggestions) with ``has_matches``."""
+    locked, _rows = lock_state_then(
+        article_id, states, (), has_matches=has_matches, serialise_dedupe=serialise_dedupe
+    )
+    return locked
+
+
+def lock_state_then(
+    article_id: int,
+    states: Iterable[str],
+    then: Sequence[Statement],
+    *,
+    has_matches: bool = False,
+    serialise_dedupe: bool = False,
+) -> tuple[tuple | None, list[list[tuple]]]:
+    """lock_state(), then the reads ``then`` in the same round trip (query_together):
+    each runs after the lock is taken, and on PostgreSQL sees every row committed until
+    then (each statement of a READ COMMITTED transaction reads its own snapshot). Returns
+    what lock_state() returns and the rows of each of ``then``; ignore them when the
+    lock was not taken."""
     states = list(states)
     extra = (_HAS_MATCHES if has_matches else "") + (
         _serialise_dedupe() if serialise_dedupe else ""
     )
     lock = " FOR UPDATE OF article" if connection.features.has_select_for_update_of else ""
     sql = _LOCK_STATE_SQL.format(extra=extra, states=", ".join(["%s"] * len(states)), lock=lock)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [article_id, *states])
-        return cursor.fetchone()
+    locked, *rows = query_together([(sql, [article_id, *states]), *then])
+    return (locked[0] if locked else None), rows
 
 
 def next_minhash_seq() -> RawSQL:
@@ -124,6 +142,26 @@ def execute_together(statements: Iterable[Statement | None]) -> None:
             cursor.execute(sql, params)
 
 
+def query_together(statements: Sequence[Statement]) -> list[list[tuple]]:
+    """The rows of each of ``statements``, run in order; on PostgreSQL in one round trip
+    (several results of one query string). SQLite takes one statement at a time."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql" or len(statements) == 1:
+            results = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+            return results
+        cursor.execute(
+            "; ".join(sql for sql, _ in statements),
+            [param for _, params in statements for param in params],
+        )
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+        return results
+
+
 # The holders in one query rather than two querysets joined with union(): it runs under
 # the dedupe lock for every article. Each side in a subquery of its own: SQLite refuses a
 # parenthesised side of a UNION.
@@ -137,12 +175,12 @@ _HOLDERS_SQL = """
 """
 
 
-def url_and_text_holders(*, article_id: int, canonical_url: str, text_hash: str):
-    """Articles (with only pk, state and duplicate_of loaded, and ``holds``: "url" or
-    "text") other than ``article_id``: the one holding ``canonical_url``, and the first
-    one, not failed, with the text hash."""
+def holders_statement(*, article_id: int, canonical_url: str, text_hash: str) -> Statement:
+    """The articles other than ``article_id`` holding ``canonical_url`` (in any state)
+    and the first one, not failed, with the text hash: rows of (holds: "url" or "text",
+    id, state, duplicate_of_id)."""
     params = [canonical_url, article_id, text_hash, article_id, ArticleState.FAILED]
-    return Article.objects.raw(_HOLDERS_SQL, params)
+    return _HOLDERS_SQL, params
 
 
 # The near-duplicate index's top-up, before every lookup. In order and in batches, so
@@ -156,9 +194,7 @@ _NEWER_SQL = """
 """
 
 
-def minhash_rows_after(last_seq: int, *, limit: int) -> list[tuple]:
-    """(id, minhash, minhash_seq) of at most ``limit`` articles numbered after
-    ``last_seq``, in order, copies and failures left out."""
-    with connection.cursor() as cursor:
-        cursor.execute(_NEWER_SQL, [last_seq, ArticleState.DUPLICATE, ArticleState.FAILED, limit])
-        return cursor.fetchall()
+def minhash_rows_after(last_seq: int, *, limit: int) -> Statement:
+    """The read of (id, minhash, minhash_seq) of at most ``limit`` articles numbered
+    after ``last_seq``, in order, copies and failures left out."""
+    return _NEWER_SQL, [last_seq, ArticleState.DUPLICATE, ArticleState.FAILED, limit]

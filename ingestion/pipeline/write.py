@@ -72,18 +72,23 @@ def store_page(
     step, run here under the lock, finds the original. Returns the new state, or the
     current one if another delivery won."""
     changes = extracted_fields(page, extracted, fingerprint)
+    canonical = dedupe.page_canonical_url(
+        article=article, final_url=page.result.final_url, declared=extracted.declared_canonical
+    )
+    reads = dedupe.reads(article=article, canonical_url=canonical, found=fingerprint)
     with transaction.atomic():
-        locked = sql.lock_state(article.pk, FETCH_STATES, has_matches=True, serialise_dedupe=True)
+        # The dedupe step's reads go with the lock, in its round trip (it is held until
+        # the commit, and every other worker's dedupe waits for it).
+        locked, rows = sql.lock_state_then(
+            article.pk, FETCH_STATES, reads, has_matches=True, serialise_dedupe=True
+        )
         if locked is None:
             article.refresh_from_db()  # another delivery moved it on
             return article.state
         # Only this write, under this lock, changes the row from here: the instance is
         # the row as fetched, so it is not read again.
         verdict = dedupe.check(
-            article=article,
-            final_url=page.result.final_url,
-            extracted=extracted,
-            found=fingerprint,
+            article=article, canonical_url=canonical, found=fingerprint, rows=rows
         )
         statements = []
         if verdict.original is None:

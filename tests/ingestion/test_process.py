@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from ingestion.models import Article
 from ingestion.pipeline import RetryLater, article_advance, article_queue
@@ -253,6 +254,22 @@ def test_a_failed_article_does_not_block_its_canonical_url(site):
     other.refresh_from_db()
     assert other.state == Article.State.IN_REVIEW
     assert other.canonical_url == site.url("/story-amp")
+
+
+def test_storing_an_article_reads_and_writes_its_row_in_two_round_trips(site):
+    # The writer's lock and the dedupe step's reads (the URL's and the text's holders,
+    # the near-duplicate index's top-up) go together; the inserts go with the UPDATE.
+    article_advance(article=queue(site.add("/first", page(title="First", paragraphs=STORY))))
+    article = queue(site.add("/second", page(title="Second", paragraphs=OTHER_STORY)))
+
+    with CaptureQueriesContext(connection) as queries:
+        state = article_advance(article=article)
+
+    assert state == Article.State.IN_REVIEW
+    on_articles = [q["sql"] for q in queries if "ingestion_article" in q["sql"]]
+    assert len(on_articles) == 2
+    assert "FOR UPDATE" in on_articles[0] and "minhash_seq >" in on_articles[0]
+    assert "UPDATE" in on_articles[1]
 
 
 @pytest.mark.django_db(transaction=True)
