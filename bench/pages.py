@@ -7,8 +7,10 @@ middleware stack with Django's test Client; nothing is mocked. The whole-page ca
 page, which every cache miss, every curated edit and every signed-in curator pays.
 Throughput under load (bench/load.py) runs with the cache as configured.
 
-Each page's full garbage collections while it was timed are counted, with the longest,
-beside its p99 (which such a pause is what moves).
+Garbage collection is set up as in a gunicorn worker (config/heap.py, gunicorn.conf.py):
+the heap is frozen once Django is loaded and again once every page has been warmed, before
+any request is timed. Each page's full collections while it was timed are counted, with
+the longest, beside its p99 (which such a pause is what moves).
 """
 
 from __future__ import annotations
@@ -215,11 +217,15 @@ def _measure(pages: list[Page], *, requests: int, warmup: int) -> list[PageResul
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from config.heap import freeze_long_lived
+
     client = Client()
     results = []
     for page in pages:
         for _ in range(warmup):
             client.get(page.path)
+    # As a gunicorn worker does once warm (gunicorn.conf.py's post_request).
+    freeze_long_lived()
     for page in pages:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(page.path)
@@ -290,7 +296,10 @@ def merge(turns: list[list[dict]]) -> list[dict]:
 def main(argv: list[str]) -> int:
     import django
 
+    from config.heap import freeze_long_lived
+
     django.setup()
+    freeze_long_lived()  # as a gunicorn worker does once loaded (gunicorn.conf.py)
     out = argv[0]
     requests = int(argv[1]) if len(argv) > 1 else 30
     pages = pick_pages()
