@@ -57,8 +57,8 @@ def test_it_measures_every_page_with_its_queries(harness_run):
     for name, page in pages.items():
         assert page["status"] == 200, name
         assert page["queries"] >= 1, name
-        # --quick: 30 requests in all, the scales taking turns (10 each), pooled
-        assert page["samples"] == len(page["timings_ms"]) == 30
+        # --quick: 15 requests in all, the scales taking turns (5 each), pooled
+        assert page["samples"] == len(page["timings_ms"]) == 15
         assert len(page["p95_turns_ms"]) == 3
         assert min(page["p95_turns_ms"]) <= page["p95_median_turn_ms"] <= page["p95_ms"]
         assert page["p95_ms"] <= page["p99_ms"] <= max(page["timings_ms"])
@@ -66,12 +66,12 @@ def test_it_measures_every_page_with_its_queries(harness_run):
     assert "| floor" in table and "targets hold" in table and "tiny p99 ms" in table
     verdicts = {c["verdict"] for c in results["targets"]}
     assert verdicts <= {"PASS", "FAIL", "N/A"} and results["targets"]
-    # Every page but the floor has its p99 check; 30 samples are too few to judge one.
+    # Every page but the floor has its p99 check; 15 samples are too few to judge one.
     p99 = {c["target"].split(" p99 ")[0]: c for c in results["targets"] if " p99 " in c["target"]}
     assert set(p99) == set(pages) - {"floor"}
     assert p99["timeline"]["target"] == "timeline p99 <= 200 ms (2x target) at tiny"
     assert {c["verdict"] for c in p99.values()} == {"N/A"}
-    assert all("(30 samples, fewer than 200)" in c["measured"] for c in p99.values())
+    assert all("(15 samples, fewer than 200)" in c["measured"] for c in p99.values())
 
 
 def test_it_times_first_requests_after_an_edit_and_to_new_filters(harness_run):
