@@ -6,10 +6,16 @@ middleware stack with Django's test Client; nothing is mocked. The whole-page ca
 (config/page_cache.py) is turned off here: these numbers are the cost of rendering each
 page, which every cache miss, every curated edit and every signed-in curator pays.
 Throughput under load (bench/load.py) runs with the cache as configured.
+
+Garbage collection is set up as in a gunicorn worker (config/heap.py, gunicorn.conf.py):
+the heap is frozen once Django is loaded and again once every page has been warmed, before
+any request is timed. Each page's full collections while it was timed are counted, with
+the longest, beside its p99 (which such a pause is what moves).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import sys
@@ -34,8 +40,11 @@ class PageResult:
     queries: int
     p50_ms: float
     p95_ms: float
+    p99_ms: float
     samples: int
     timings_ms: list[float]
+    gc_full_collections: int
+    gc_full_max_ms: float
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -172,6 +181,30 @@ PAGE_BUDGET_SECONDS = 45.0
 MIN_SAMPLES = 5
 
 
+class FullCollections:
+    """Counts the collections of the oldest generation, and times the longest, while
+    active (a ``gc.callbacks`` entry)."""
+
+    def __init__(self) -> None:
+        self.count, self.longest_ms, self._started = 0, 0.0, 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count += 1
+            self.longest_ms = max(self.longest_ms, (time.perf_counter() - self._started) * 1000)
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 def measure(pages: list[Page], *, requests: int = 30, warmup: int = 3) -> list[PageResult]:
     from django.test.utils import override_settings
 
@@ -184,23 +217,29 @@ def _measure(pages: list[Page], *, requests: int, warmup: int) -> list[PageResul
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from config.heap import freeze_long_lived
+
     client = Client()
     results = []
     for page in pages:
         for _ in range(warmup):
             client.get(page.path)
+    # As a gunicorn worker does once warm (gunicorn.conf.py's post_request).
+    freeze_long_lived()
+    for page in pages:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(page.path)
         # Count now: every request start empties the connection's query log.
         queries = len(captured.captured_queries)
         timings: list[float] = []
         budget_ends = time.perf_counter() + PAGE_BUDGET_SECONDS
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.get(page.path)
-            timings.append((time.perf_counter() - started) * 1000)
-            if len(timings) >= MIN_SAMPLES and time.perf_counter() > budget_ends:
-                break
+        with FullCollections() as full:
+            for _ in range(requests):
+                started = time.perf_counter()
+                client.get(page.path)
+                timings.append((time.perf_counter() - started) * 1000)
+                if len(timings) >= MIN_SAMPLES and time.perf_counter() > budget_ends:
+                    break
         results.append(
             PageResult(
                 name=page.name,
@@ -208,6 +247,8 @@ def _measure(pages: list[Page], *, requests: int, warmup: int) -> list[PageResul
                 status=response.status_code,
                 queries=queries,
                 **summary(timings),
+                gc_full_collections=full.count,
+                gc_full_max_ms=round(full.longest_ms, 1),
             )
         )
     return results
@@ -217,6 +258,7 @@ def summary(timings: list[float]) -> dict:
     return {
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(percentile(timings, 0.95), 2),
+        "p99_ms": round(percentile(timings, 0.99), 2),
         "samples": len(timings),
         "timings_ms": [round(t, 3) for t in timings],
     }
@@ -225,7 +267,9 @@ def summary(timings: list[float]) -> dict:
 def merge(turns: list[list[dict]]) -> list[dict]:
     """One row per page from several runs of the same pages (dicts as main() writes
     them): the timings pooled, the status and query count of the first run, and the p95
-    of each run with their median (``p95_median_turn_ms``, what the targets check).
+    of each run with their median (``p95_median_turn_ms``, what the targets check). The
+    p99 is the pooled one: a turn has too few samples for a p99 of its own. Full
+    collections are summed over the turns, with the longest of any.
 
     This VM's speed drops by up to half for a minute at a time (in one run every page
     timed in the same minute, the trivial ones too, took twice as long, and only then):
@@ -240,6 +284,8 @@ def merge(turns: list[list[dict]]) -> list[dict]:
             {
                 **rows[0],
                 **summary(timings),
+                "gc_full_collections": sum(row.get("gc_full_collections", 0) for row in rows),
+                "gc_full_max_ms": max(row.get("gc_full_max_ms", 0.0) for row in rows),
                 "p95_turns_ms": [round(t, 2) for t in per_turn],
                 "p95_median_turn_ms": round(statistics.median(per_turn), 2),
             }
@@ -250,7 +296,10 @@ def merge(turns: list[list[dict]]) -> list[dict]:
 def main(argv: list[str]) -> int:
     import django
 
+    from config.heap import freeze_long_lived
+
     django.setup()
+    freeze_long_lived()  # as a gunicorn worker does once loaded (gunicorn.conf.py)
     out = argv[0]
     requests = int(argv[1]) if len(argv) > 1 else 30
     pages = pick_pages()

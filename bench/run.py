@@ -169,7 +169,7 @@ def _pages_section(
 ) -> None:
     """Every page warm, in turns; then, per scale, what nothing cached yet: the first
     requests after a curated edit and first visits to new filter combinations."""
-    for name, measured in _pages_in_turns(envs, args.requests).items():
+    for name, measured in _pages_in_turns(envs, args.page_requests).items():
         results["scales"][name]["pages"] = measured
     for name, env in envs.items():
         log(f"  first requests after an edit, new filters at {name} (in-process)")
@@ -316,7 +316,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--scales", default="small,large", type=lambda s: s.split(","))
     parser.add_argument("--sections", default=",".join(SECTIONS), type=lambda s: s.split(","))
-    parser.add_argument("--quick", action="store_true", help="Fewer requests and articles.")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="Fewer requests, articles and subscriptions: minutes; p99s printed, not judged.",
+    )
     parser.add_argument("--reuse", action="store_true", help="Keep already seeded databases.")
     parser.add_argument("--out", default=str(databases.BASE_DIR / "bench" / "results"))
     parser.add_argument(
@@ -327,6 +331,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--memory-articles", type=int, help="Articles for worker memory.")
     args = parser.parse_args(argv)
     args.requests = 5 if args.quick else 60
+    # Timed requests per page and scale for the in-process pages (PAGE_TURNS turns): the
+    # full run's p99 rests on at least targets.P99_MIN_SAMPLES of them.
+    args.page_requests = 15 if args.quick else 210
     args.seconds = 1 if args.quick else 8
     args.lookups = 20 if args.quick else 200
     args.edits = 3 if args.quick else 20

@@ -46,3 +46,13 @@ def _worker_connections_commit_asynchronously(**kwargs) -> None:
 
     if settings.CELERY_WORKER_ASYNC_COMMIT:
         connection_created.connect(_commit_without_waiting_for_disk, weak=False)
+
+
+@worker_process_init.connect
+def _freeze_loaded_heap(**kwargs) -> None:
+    """A pool process starts with the application the main process loaded (the tasks,
+    Django, the settings): long-lived, so frozen out of the collector's walks
+    (config/heap.py)."""
+    from config.heap import freeze_long_lived
+
+    freeze_long_lived()

@@ -8,6 +8,7 @@ The bind address comes from the command line (compose and the Procfile differ).
 
 from __future__ import annotations
 
+from config import heap
 from config.env import env_int, env_str
 from config.logs import build_logging
 
@@ -35,3 +36,16 @@ accesslog = None
 logconfig_dict = build_logging(
     log_format=env_str("LOG_FORMAT", "text"), level=env_str("LOG_LEVEL", "INFO")
 )
+
+
+# Garbage collection (config/heap.py): each worker loads the application after the fork
+# (no preload_app), then freezes what it loaded; it freezes again once warm, so that a full
+# collection walks only what requests create rather than the whole application.
+def post_worker_init(worker) -> None:
+    heap.freeze_long_lived()
+
+
+def post_request(worker, req, environ, resp) -> None:
+    if worker.nr >= heap.WARM_REQUESTS and not getattr(worker, "heap_warm_frozen", False):
+        worker.heap_warm_frozen = True
+        heap.freeze_long_lived()
