@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchVector, SearchVectorExact
+from django.contrib.postgres.search import SearchVectorExact
 from django.db.models import Q, QuerySet
 
 from controversies.models import Controversy, Event, EventActor, Organization, Product, Topic
 from controversies.search.query import ParsedQuery, Term
 from controversies.search.vectors import (
-    CONFIG,
     HasNoWords,
     IdIn,
     IsAlias,
-    NameVector,
+    LinkedIds,
     StoredVector,
     full_text,
     websearch,
@@ -67,31 +65,10 @@ def _linked(named: dict[str, QuerySet]) -> list[QuerySet]:
 
 def _found_full_text(term: Term) -> Q:
     query = websearch(term.quoted)
-
-    def by_name(model: type) -> QuerySet:
-        # The GIN index over the whole vector finds the candidates; the name part of the
-        # vector then leaves out those found in the description only.
-        return (
-            model.objects.filter(SearchVectorExact(StoredVector(), query))
-            .filter(SearchVectorExact(NameVector(), query))
-            .order_by()
-            .values("pk")
-        )
-
-    topics = (
-        Topic.objects.annotate(document=SearchVector("name", config=CONFIG))
-        .filter(document=query)
-        .order_by()
-        .values("pk")
-    )
-    linked = _linked(
-        {"topics": topics, "products": by_name(Product), "organizations": by_name(Organization)}
-    )
-    ids = [links.order_by().values("controversy_id") for links in linked]
     return (
         Q(HasNoWords(query))
         | Q(SearchVectorExact(StoredVector(), query))
-        | Q(IdIn(ArraySubquery(ids[0].union(*ids[1:]))))
+        | Q(IdIn(LinkedIds(term.quoted)))
     )
 
 
