@@ -27,6 +27,12 @@ rendered then could show rows from before the commit under the new generation) a
 visitors are served the copy from before the edit, so each page is rendered once per
 edit, after the commit. The writer's own requests render, seeing its edit.
 
+Re-renders of pages that have a previous copy also take one of
+``PAGE_CACHE_RENDER_SLOTS`` site-wide turns: an edit makes every cached page out of date
+at once, and without a limit every gunicorn worker would be busy re-rendering a
+different page while visitors queue behind them. With the turns taken, the previous
+copy is served and the page re-rendered by a later request.
+
 Privacy: a request that carries a session or messages cookie, credentials, or is not a GET
 or HEAD never reads or fills the cache. A response is stored only when it cannot be
 specific to its visitor: status 200, no cookie set, no CSRF token or CSP nonce used, no
@@ -177,6 +183,16 @@ def _serves(entry_response: HttpResponse, request: HttpRequest) -> bool:
     return not (request.COOKIES and has_vary_header(entry_response, "Cookie"))
 
 
+def _take_render_slot() -> str | None:
+    """One of the ``PAGE_CACHE_RENDER_SLOTS`` site-wide turns to re-render a page that
+    has a previous copy, or None if all are taken."""
+    for number in range(settings.PAGE_CACHE_RENDER_SLOTS):
+        slot = f"pagecache:render-slot:{number}"
+        if cache.add(slot, 1, RENDER_LOCK_SECONDS):
+            return slot
+    return None
+
+
 def _served(response: HttpResponse, how: str) -> HttpResponse:
     response["X-Page-Cache"] = how
     return response
@@ -201,7 +217,9 @@ class PageCacheMiddleware:
         finally:
             claimed = getattr(request, "_page_cache_claimed", None)
             if claimed:
-                rebuild.release(*claimed)
+                key, current, slot = claimed
+                rebuild.release(key, current)
+                cache.delete(slot)
         return response
 
     def process_view(
@@ -229,8 +247,12 @@ class PageCacheMiddleware:
         if entry is not None and entry[0] == current:
             return _served(entry[1], "hit")
         if entry is not None:  # from before the last edit: render it once, site-wide
-            if not rebuild.claim(key, current, RENDER_LOCK_SECONDS):
+            slot = _take_render_slot()
+            if slot is None:
                 return _served(entry[1], "stale")
-            request._page_cache_claimed = (key, current)  # type: ignore[attr-defined]
+            if not rebuild.claim(key, current, RENDER_LOCK_SECONDS):
+                cache.delete(slot)
+                return _served(entry[1], "stale")
+            request._page_cache_claimed = (key, current, slot)  # type: ignore[attr-defined]
         request._page_cache_pending = (key, current)  # type: ignore[attr-defined]
         return None

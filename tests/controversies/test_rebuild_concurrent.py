@@ -107,6 +107,7 @@ def test_two_visitors_after_an_edit_render_the_cached_page_once(settings, monkey
     face, _microsoft = seen_list
     assert Client().get(LIST).status_code == 200  # the copy from before the edit
     face.title = "Renamed by a curator"
+    face.status = "resolved"  # counted, so the re-render recounts (and can be held)
     face.save()
     held = HeldRecount(monkeypatch)
 
@@ -156,3 +157,32 @@ def test_while_an_edit_commits_visitors_get_the_page_from_before_it(settings, se
     assert "Renamed by a curator" in after.content.decode()
     assert again["X-Page-Cache"] == "hit"
     assert "Renamed by a curator" in again.content.decode()
+
+
+def test_while_one_page_is_re_rendered_another_out_of_date_page_is_served_its_copy(
+    settings, monkeypatch, seen_list
+):
+    """GIVEN anonymous visitors share cached pages, the list and the home page were
+    cached, and one page may be re-rendered at a time
+    WHEN after an edit one visitor's list is being re-rendered and another opens home
+    THEN home is served its copy from before the edit at once (the workers are not all
+    taken by re-renders), and is rendered afresh by the next visitor."""
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_RENDER_SLOTS = 1
+    page_cache.invalidate()
+    face, _microsoft = seen_list
+    assert Client().get(LIST).status_code == Client().get("/").status_code == 200
+    face.title = "Renamed by a curator"
+    face.status = "resolved"  # counted, so the re-render recounts (and can be held)
+    face.save()
+    held = HeldRecount(monkeypatch)
+
+    thread, first = first_visitor(LIST)
+    assert held.started.wait(STUCK)
+    home = Client().get("/")
+    held.go_on.set()
+    thread.join(STUCK)
+
+    assert first["response"].status_code == home.status_code == 200
+    assert home["X-Page-Cache"] == "stale"
+    assert "X-Page-Cache" not in Client().get("/")
