@@ -6,7 +6,8 @@ bench/pages.py and with the whole-page cache off likewise.
 
 After an edit: a controversy of the most involved company is saved (its signals start a
 new generation and claim the recount of every controversy's facets, as an admin save
-does), then the list and that company's page are each requested once and timed. The
+does), then every page of bench/pages.py (the floor aside) is requested once and timed:
+each is that page's first request since the edit. ``every_page`` pools them all. The
 rebuilds the requests handed to a Celery worker (controversies.rebuild) are then run
 here, as the worker would, and timed apart as ``rebuild_ms``: that work is the worker's,
 not the visitor's. Without REBUILD_IN_WORKER (no Redis) the visitors rebuild themselves,
@@ -57,8 +58,8 @@ class _Worker:
 def after_edit(client, edits: int) -> dict:
     from django.db import transaction
     from django.db.models import Count
-    from django.urls import reverse
 
+    from bench.pages import FLOOR, pick_pages
     from controversies.models import Controversy, Organization
 
     company = (
@@ -70,10 +71,7 @@ def after_edit(client, edits: int) -> dict:
     if company is None:
         return {}
     edited = Controversy.objects.filter(companies=company).order_by("pk").first()
-    paths = {
-        "list": reverse("controversies:controversy_list"),
-        "company": reverse("controversies:organization", args=[company.slug]),
-    }
+    paths = {page.name: page.path for page in pick_pages() if page.name != FLOOR}
     worker = _Worker()
     for path in paths.values():  # a copy from before the first edit, as a live site has
         client.get(path)
@@ -88,10 +86,18 @@ def after_edit(client, edits: int) -> dict:
             ms, statuses[name] = _timed(client, path)
             timings[name].append(ms)
         rebuilds.append(worker.run())
+    every = [t for name in paths for t in timings[name]]
     return {
         name: {"path": paths[name], "status": statuses[name], **summary(timings[name])}
         for name in paths
-    } | {"rebuild_ms": summary(rebuilds)}
+    } | {"rebuild_ms": summary(rebuilds), "every_page": _pooled(every)}
+
+
+def _pooled(timings: list[float]) -> dict:
+    """The first requests to every page after each edit, pooled (the target's p95)."""
+    found = summary(timings)
+    del found["timings_ms"]
+    return found
 
 
 def filter_urls(count: int, seed: int = 18) -> list[str]:

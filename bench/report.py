@@ -98,6 +98,14 @@ def _cold_rows(name: str, cold: dict) -> list[list[str]]:
                     f"p50 {e['p50_ms']:.1f} ms, p95 {e['p95_ms']:.1f} ms ({e['samples']} edits)",
                 ]
             )
+    if "every_page" in edit:
+        e = edit["every_page"]
+        rows.append(
+            [
+                f"every page, first request after an edit, {name}",
+                f"p50 {e['p50_ms']:.1f} ms, p95 {e['p95_ms']:.1f} ms ({e['samples']} requests)",
+            ]
+        )
     if "rebuild_ms" in edit:
         r = edit["rebuild_ms"]
         rows.append([f"rebuild in the worker after an edit, {name}", f"p50 {r['p50_ms']:.0f} ms"])
@@ -107,6 +115,24 @@ def _cold_rows(name: str, cold: dict) -> list[list[str]]:
             [
                 f"list, first visit to {filters['urls']} new filter combinations, {name}",
                 f"p50 {filters['p50_ms']:.1f} ms, p95 {filters['p95_ms']:.1f} ms",
+            ]
+        )
+    return rows
+
+
+def _edit_load_rows(name: str, found: dict) -> list[list[str]]:
+    """Each round of wrk without edits, then with an edit every few seconds."""
+    rows = []
+    for number, run in enumerate(found.get("rounds", []), 1):
+        quiet, edited = run["without_edits"], run["with_edits"]
+        rows.append(
+            [
+                f"mixed pages, {found['connections']} connections, {found['seconds']} s, "
+                f"round {number}, {name}",
+                f"{quiet['requests_per_s']:.0f} req/s without edits (p99 {quiet['p99_ms']:.0f} "
+                f"ms), {edited['requests_per_s']:.0f} with {edited['edits']} edits (p99 "
+                f"{edited['p99_ms']:.0f} ms, max {edited['max_ms']:.0f} ms, "
+                f"{edited['over_1s']} over 1 s): {run['ratio'] * 100:.0f}%",
             ]
         )
     return rows
@@ -128,6 +154,7 @@ def _scale_rows(name: str, scale: dict) -> list[list[str]]:
                 f"(index {d['index_entries']:,}, first {d['first_lookup_ms']:.0f} ms)",
             ]
         )
+    rows += _edit_load_rows(name, scale.get("edit_load") or {})
     if scale.get("gunicorn_worker_peak_mb"):
         rows.append([f"gunicorn worker peak, {name}", f"{scale['gunicorn_worker_peak_mb']:.0f} MB"])
     if scale.get("export"):

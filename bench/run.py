@@ -139,6 +139,8 @@ def run(args: argparse.Namespace) -> dict:
         first, last = index == 0, index == len(args.scales) - 1
         if "load" in sections:
             _load_section(args, env, out, results)
+            if last:
+                _edit_load_section(args, env, out, results)
         if "dedupe" in sections:
             _dedupe_section(args, env, out, results, present)
         if first and "matching" in sections:
@@ -232,6 +234,31 @@ def _load_section(args: argparse.Namespace, env: dict, out: dict, results: dict)
         {**r.__dict__, "ratio": round(r.requests_per_s / floor, 3) if floor else None} for r in rows
     ]
     out["gunicorn_worker_peak_mb"] = worker_peak
+
+
+def _edit_load_section(args: argparse.Namespace, env: dict, out: dict, results: dict) -> None:
+    """The pages under load with and without a curated edit every few seconds, and (if
+    the pages section did not already time it) the first request to every page after an
+    edit."""
+    if not load.wrk_available():
+        results["skipped"]["edit_load"] = "wrk is not installed (apt-get install wrk)"
+        return
+    if not os.environ.get("REDIS_URL"):
+        results["skipped"]["edit_load"] = "needs REDIS_URL for a real Celery worker"
+        return
+    if not (out.get("cold") or {}).get("after_edit"):
+        log("  first requests after an edit (in-process)")
+        databases.warm(env["DATABASE_URL"])
+        out.setdefault("cold", {}).update(_child("bench.cold", env, str(args.edits), "0"))
+    log(f"  pages under load with an edit every {args.edit_every:g} s (gunicorn + wrk)")
+    databases.warm(env["DATABASE_URL"])
+    out["edit_load"] = _child(
+        "bench.edit_load",
+        env,
+        str(args.edit_seconds),
+        str(args.edit_every),
+        str(args.edit_rounds),
+    )
 
 
 def _dedupe_section(
@@ -338,6 +365,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.lookups = 20 if args.quick else 200
     args.edits = 3 if args.quick else 20
     args.new_filters = 10 if args.quick else 200
+    args.edit_seconds = 3 if args.quick else 60
+    args.edit_every = 1.0 if args.quick else 5.0
+    args.edit_rounds = 1 if args.quick else 2
     args.pages = args.ingest_pages or (20 if args.quick else 300)
     if args.memory_articles is None:
         args.memory_articles = 100 if args.quick else 10_000

@@ -6,6 +6,8 @@ Kept out of config/ so production never serves the floor view nor installs bench
 
 from __future__ import annotations
 
+import os
+
 from config.settings import *  # noqa: F403
 from config.settings import ALLOWED_HOSTS, BASE_DIR, INSTALLED_APPS, TEMPLATES
 
@@ -18,3 +20,6 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver", "127.0.0.1", "localhost"]
 API_RATE_LIMIT = ""
 EXPORT_RATE_LIMIT = ""
 FEED_RATE_LIMIT = ""
+# A run that starts its own Celery worker names a queue of its own, so that neither takes
+# another run's tasks from the shared broker (bench/edit_load.py).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")

@@ -52,6 +52,7 @@ def evaluate(results: dict) -> list[Check]:
         *_page_checks(scales),
         *_cold_checks(scales),
         *_load_checks(large),
+        *_edit_load_checks(large),
         *_ingestion_checks(results.get("ingestion") or {}),
         *_matching_checks(results, scales),
         *_resource_checks(scales),
@@ -131,6 +132,9 @@ def _cold_checks(scales: dict) -> list[Check]:
         (f"{page} page, first request after a curated edit", ("after_edit", page))
         for page in ("list", "company")
     ]
+    measures.append(
+        ("every page, first request after a curated edit", ("after_edit", "every_page"))
+    )
     measures.append(("first visit to new filter combinations", ("new_filters",)))
     checks = []
     for label, path in measures:
@@ -171,6 +175,32 @@ def _load_checks(large: dict) -> list[Check]:
             )
         )
     return checks
+
+
+# Under load with a curated edit every few seconds (bench/edit_load.py): no visitor waits
+# a second, and the site keeps this share of the throughput it has without edits.
+EDIT_LOAD_RATIO = 0.80
+
+
+def _edit_load_checks(large: dict) -> list[Check]:
+    found = large.get("edit_load") or {}
+    if not found.get("rounds"):
+        return []
+    every = f"an edit every {found['edit_every_s']:g} s"
+    ratios = ", ".join(f"{r['ratio'] * 100:.0f}%" for r in found["rounds"])
+    requests = sum(r["with_edits"]["requests"] for r in found["rounds"])
+    return [
+        Check(
+            f"with {every}: throughput >= {EDIT_LOAD_RATIO:.0%} of without (median round)",
+            f"{found['ratio'] * 100:.0f}% (rounds {ratios})",
+            _verdict(found["ratio"] >= EDIT_LOAD_RATIO),
+        ),
+        Check(
+            f"with {every}: 0 requests over 1 s",
+            f"{found['over_1s']} of {requests:,}",
+            _verdict(found["over_1s"] == 0),
+        ),
+    ]
 
 
 # The pipeline against trafilatura alone, by page size: the smaller the page, the more

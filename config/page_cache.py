@@ -11,6 +11,28 @@ generation (``controversies.facets``) is not enough here: it deliberately ignore
 and votes, which pages show. The time limit bounds how stale anything else can be (counts
 that ingestion changes, "n days ago").
 
+One render per page after an edit: an entry is stored under a key without the
+generation, so the copy from before the edit stays readable. The first request to find
+it out of date takes the page's render lock (``controversies.rebuild.claim``: a Redis
+key added only if absent, with a timeout, so it holds across gunicorn workers) and
+renders; every request for that page meanwhile is served the previous copy, marked
+``X-Page-Cache: stale``, at most one render behind the edit. A request that comes once
+the render is stored, as a curator reloading the page does, gets the new page. A page
+with no copy at all is rendered by whoever asks (there is nothing else to show). Without
+the cache (unreachable: generation None) nothing is locked and every request renders.
+
+An edit in a transaction starts a new generation at its first write and again once it
+commits, and marks itself pending in between: meanwhile nothing is stored (a page
+rendered then could show rows from before the commit under the new generation) and other
+visitors are served the copy from before the edit, so each page is rendered once per
+edit, after the commit. The writer's own requests render, seeing its edit.
+
+Re-renders of pages that have a previous copy also take one of
+``PAGE_CACHE_RENDER_SLOTS`` site-wide turns: an edit makes every cached page out of date
+at once, and without a limit every gunicorn worker would be busy re-rendering a
+different page while visitors queue behind them. With the turns taken, the previous
+copy is served and the page re-rendered by a later request.
+
 Privacy: a request that carries a session or messages cookie, credentials, or is not a GET
 or HEAD never reads or fills the cache. A response is stored only when it cannot be
 specific to its visitor: status 200, no cookie set, no CSRF token or CSP nonce used, no
@@ -23,6 +45,8 @@ requests.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -31,13 +55,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, has_vary_header
 
 from config.cache import cache_recovered
+from controversies import rebuild
 
 GENERATION_KEY = "pagecache:generation"
+# Set while a transaction that wrote curated rows has not committed yet (its writer's
+# process and thread); lapses by itself if the transaction is rolled back.
+PENDING_KEY = "pagecache:pending"
+PENDING_SECONDS = 30
+# Longer than any page takes to render; a worker killed mid-render leaves its page served
+# from the previous copy for at most this long.
+RENDER_LOCK_SECONDS = 10
 # Request headers that change what a view renders (HTMX partials, CORS headers on the API);
 # each is part of the key.
 KEY_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target", "HX-Trigger", "Origin")
@@ -61,10 +94,35 @@ def invalidate() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
+def _writer() -> str:
+    return f"{os.getpid()}:{threading.get_ident()}"
+
+
+def _may_roll_back(connection: object) -> bool:
+    """Whether a write made now is not committed yet: it is inside an atomic block other
+    than the one a test case wraps each test in (Django's own ``durable`` check reads
+    the same marker), which stands for committed data."""
+    return any(not block._from_testcase for block in connection.atomic_blocks)
+
+
+def _after_commit() -> None:
+    invalidate()
+    cache.delete(PENDING_KEY)
+
+
 def _on_write(sender: type, **kwargs: object) -> None:
     meta = getattr(sender, "_meta", None)
-    if meta is not None and meta.app_label in CURATED_APPS:
+    if meta is None or meta.app_label not in CURATED_APPS:
+        return
+    connection = transaction.get_connection()
+    if not _may_roll_back(connection):
         invalidate()
+        return
+    if any(func is _after_commit for _ids, func, _robust in connection.run_on_commit):
+        return  # this transaction has marked its edit already
+    cache.set(PENDING_KEY, _writer(), PENDING_SECONDS)
+    invalidate()  # the writer's own later reads must not be served the old copy
+    transaction.on_commit(_after_commit, robust=True)
 
 
 def _on_cache_recovered(sender: type, **kwargs: object) -> None:
@@ -125,6 +183,21 @@ def _serves(entry_response: HttpResponse, request: HttpRequest) -> bool:
     return not (request.COOKIES and has_vary_header(entry_response, "Cookie"))
 
 
+def _take_render_slot() -> str | None:
+    """One of the ``PAGE_CACHE_RENDER_SLOTS`` site-wide turns to re-render a page that
+    has a previous copy, or None if all are taken."""
+    for number in range(settings.PAGE_CACHE_RENDER_SLOTS):
+        slot = f"pagecache:render-slot:{number}"
+        if cache.add(slot, 1, RENDER_LOCK_SECONDS):
+            return slot
+    return None
+
+
+def _served(response: HttpResponse, how: str) -> HttpResponse:
+    response["X-Page-Cache"] = how
+    return response
+
+
 class PageCacheMiddleware:
     """Place before SessionMiddleware: it must see the Set-Cookie and ``Vary: Cookie`` that
     the session, CSRF and messages middleware add. The lookup happens in ``process_view``,
@@ -135,11 +208,18 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        pending = getattr(request, "_page_cache_pending", None)
-        if pending and _is_shareable(request, response):
-            key, current = pending
-            cache.set(key, (current, response), settings.PAGE_CACHE_SECONDS)
+        try:
+            response = self.get_response(request)
+            pending = getattr(request, "_page_cache_pending", None)
+            if pending and _is_shareable(request, response):
+                key, current = pending
+                cache.set(key, (current, response), settings.PAGE_CACHE_SECONDS)
+        finally:
+            claimed = getattr(request, "_page_cache_claimed", None)
+            if claimed:
+                key, current, slot = claimed
+                rebuild.release(key, current)
+                cache.delete(slot)
         return response
 
     def process_view(
@@ -148,15 +228,31 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return None
         key = _cache_key(request)
-        # One round trip for the entry and the generation it must match.
-        found = cache.get_many([key, GENERATION_KEY])
+        # One round trip for the entry, the generation it must match and any edit that
+        # has not committed yet.
+        found = cache.get_many([key, GENERATION_KEY, PENDING_KEY])
         current = found.get(GENERATION_KEY) or generation()
         if current is None:  # the cache is unreachable: render, store nothing
             return None
         entry = found.get(key)
-        if entry is not None and entry[0] == current and _serves(entry[1], request):
-            response = entry[1]
-            response["X-Page-Cache"] = "hit"
-            return response
+        if entry is not None and not _serves(entry[1], request):
+            entry = None
+        pending = found.get(PENDING_KEY)
+        if pending is not None:
+            # The rows may still change or roll back: store nothing. Its writer sees its
+            # own edit; everyone else the copy from before it, which is what committed.
+            if entry is None or pending == _writer():
+                return None
+            return _served(entry[1], "stale")
+        if entry is not None and entry[0] == current:
+            return _served(entry[1], "hit")
+        if entry is not None:  # from before the last edit: render it once, site-wide
+            slot = _take_render_slot()
+            if slot is None:
+                return _served(entry[1], "stale")
+            if not rebuild.claim(key, current, RENDER_LOCK_SECONDS):
+                cache.delete(slot)
+                return _served(entry[1], "stale")
+            request._page_cache_claimed = (key, current, slot)  # type: ignore[attr-defined]
         request._page_cache_pending = (key, current)  # type: ignore[attr-defined]
         return None

@@ -270,6 +270,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # URL namespaces whose GET responses are cached: the public pages and the JSON API (its
 # rate limit still counts every request: it runs before the cache is looked up).
 PAGE_CACHE_NAMESPACES = ["controversies", "api"]
+# How many pages may be re-rendered at once after an edit, site-wide, while their previous
+# copies are served (config/page_cache.py): the other workers keep answering from the cache.
+PAGE_CACHE_RENDER_SLOTS = env_int("PAGE_CACHE_RENDER_SLOTS", 1)
 # After a curated edit, values derived from it (the facets over every controversy, an
 # organisation's involvement) are recounted by a Celery worker while visitors are served
 # the previous copy (controversies.rebuild; at most its LOCK_SECONDS without a worker).

@@ -28,13 +28,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import F, Model, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from controversies import facets
+from controversies import facets, rebuild
 from controversies.models import (
     Campaign,
     Coalition,
@@ -254,13 +253,10 @@ def standing(index: Index) -> Standing:
     # as the facets' last copy does, rather than a recount on every request.
     if kept is not None and (current is None or kept[0] == current):
         return kept[1]
-    key = f"index-standing:2:{index.key}:{current}"  # 2: the fields of Standing
-    found = cache.get(key) if current is not None else None
-    if found is None:
-        found = _compute(index)
-        if current is not None:
-            cache.set(key, found, CACHE_SECONDS)
-    _remembered[index.key] = (current, found)
+    # After an edit one process recounts; the others keep the previous standing meanwhile.
+    key = f"index-standing:3:{index.key}"  # 3: the fields of Standing, and the layout
+    held, found = rebuild.fresh_or_previous(key, current, lambda: _compute(index), CACHE_SECONDS)
+    _remembered[index.key] = (held, found)
     return found
 
 

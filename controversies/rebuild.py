@@ -40,10 +40,10 @@ def lock_key(key: str, current: int) -> str:
     return f"{key}:rebuild:{current}"
 
 
-def claim(key: str, current: int | None) -> bool:
-    """Take the rebuild of ``key`` for generation ``current``; False if another process
-    has it (or the cache is unreachable)."""
-    return current is not None and cache.add(lock_key(key, current), 1, LOCK_SECONDS)
+def claim(key: str, current: int | None, seconds: int = LOCK_SECONDS) -> bool:
+    """Take the rebuild of ``key`` for generation ``current`` (for ``seconds`` at most);
+    False if another process has it (or the cache is unreachable)."""
+    return current is not None and cache.add(lock_key(key, current), 1, seconds)
 
 
 def release(key: str, current: int) -> None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
-from controversies import facets
+from controversies import facets, rebuild
 from controversies.models import (
     Campaign,
     Coalition,
@@ -261,7 +260,8 @@ def events_per_month(*, first: dt.date, last: dt.date) -> dict[dt.date, int]:
 
 # Counts, the busiest controversies and the monthly chart read every row, so they are
 # cached. Events and controversies bump facets.generation() when edited, which shows
-# those edits at once; sources and resolutions do not, so their counts may lag by
+# those edits once one process has recounted (the others show the previous figures
+# meanwhile: controversies.rebuild); sources and resolutions do not, so their counts may lag by
 # HOME_CACHE_SECONDS.
 HOME_CACHE_SECONDS = 5 * 60
 
@@ -275,17 +275,19 @@ class HomeFigures(NamedTuple):
 def home_figures(*, newest: dt.date, first_month: dt.date) -> HomeFigures:
     """The home page's aggregates, cached: no query while the cache is warm but the two
     that load the most active controversies."""
-    key = f"home:{facets.generation()}:{newest.isoformat()}:{first_month.isoformat()}"
-    cached = cache.get(key)
-    if cached is None:
+
+    def compute() -> dict:
         active = most_active_controversies(until=newest)
-        cached = {
+        return {
             "counts": headline_counts(),
             "month_counts": events_per_month(first=first_month, last=newest),
             # Ids, not pickled rows: a deploy that changes the model never reads stale rows.
             "active": [(c.pk, c.recent_events) for c in active],
         }
-        cache.set(key, cached, HOME_CACHE_SECONDS)
+
+    # After an edit one process recounts; the others show the previous figures meanwhile.
+    key = f"home:{newest.isoformat()}:{first_month.isoformat()}"
+    _held, cached = rebuild.fresh_or_previous(key, facets.generation(), compute, HOME_CACHE_SECONDS)
     recent = dict(cached["active"])
     rows = Controversy.objects.filter(pk__in=recent).prefetch_related("companies")
     by_pk = {c.pk: c for c in rows}

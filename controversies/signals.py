@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from config.cache import cache_recovered
@@ -32,6 +32,34 @@ FACET_MODELS = frozenset(
 )
 
 
+# Fields that are only shown, never counted, ranked or used as a label by anything kept
+# under the facet generation (facets, the home figures, the index standings, an
+# organisation's involvement, the resolution options). An edit of an existing row that
+# changes nothing else leaves all of that as it was: it still starts a new curated data
+# version (exports show these fields) and the page cache its own new generation.
+SHOWN_ONLY = {
+    "event": frozenset({"title", "summary", "updated_at"}),
+    "controversy": frozenset({"title", "summary", "updated_at"}),
+}
+
+
+@receiver(pre_save, dispatch_uid="controversies.facets.shown_only")
+def _note_a_shown_only_edit(
+    sender: type, instance: object, update_fields: frozenset[str] | None = None, **kwargs: object
+) -> None:
+    meta = getattr(sender, "_meta", None)
+    shown = SHOWN_ONLY.get(meta.model_name) if meta and meta.app_label == "controversies" else None
+    if shown is None or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None:
+        instance._counts_unchanged = set(update_fields) <= shown
+        return
+    # An admin save writes every field: compare the others with the stored row.
+    others = [f.attname for f in meta.concrete_fields if f.name not in shown]
+    stored = sender._base_manager.filter(pk=instance.pk).values_list(*others).first()
+    instance._counts_unchanged = stored == tuple(getattr(instance, name) for name in others)
+
+
 def _feeds_facets(sender: type) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.app_label != "controversies":
@@ -53,7 +81,10 @@ def _stale() -> None:
 @receiver(post_save, dispatch_uid="controversies.facets.save")
 @receiver(post_delete, dispatch_uid="controversies.facets.delete")
 def _forget_facets_on_write(sender: type, **kwargs: object) -> None:
-    if _feeds_facets(sender):
+    instance = kwargs.get("instance")
+    if instance is not None and instance.__dict__.pop("_counts_unchanged", False):
+        bump_curated_data_version()
+    elif _feeds_facets(sender):
         _stale()
 
 

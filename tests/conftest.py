@@ -85,9 +85,12 @@ def _fresh_facet_cache() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_page_cache() -> None:
     """So do cached pages, when a run turns the page cache on (PAGE_CACHE_SECONDS)."""
+    from django.core.cache import cache
+
     from config import page_cache
 
     page_cache.invalidate()
+    cache.delete(page_cache.PENDING_KEY)  # an edit of an earlier test never committed
 
 
 @pytest.fixture(autouse=True)

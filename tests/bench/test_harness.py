@@ -83,6 +83,9 @@ def test_it_times_first_requests_after_an_edit_and_to_new_filters(harness_run):
         assert edit["status"] == 200 and edit["samples"] == 3, page  # --quick: 3 edits
         assert f"{page}, first request after an edit, tiny" in table
     assert cold["after_edit"]["rebuild_ms"]["samples"] == 3
+    timed = {name for name in cold["after_edit"] if name not in ("rebuild_ms", "every_page")}
+    assert timed == {p["name"] for p in results["scales"]["tiny"]["pages"]} - {"floor"}
+    assert cold["after_edit"]["every_page"]["samples"] == 3 * len(timed)
     filters = cold["new_filters"]
     assert filters["statuses"] == [200] and filters["samples"] == filters["urls"] > 0
     targets = {c["target"] for c in results["targets"]}
@@ -100,6 +103,25 @@ def test_it_loads_each_page_under_gunicorn_or_says_why_not(harness_run):
     assert names == [p["name"] for p in tiny["pages"]]
     assert all(row["requests"] > 0 and row["errors"] == 0 for row in tiny["load"])
     assert tiny["gunicorn_worker_peak_mb"] > 0
+
+
+def test_it_loads_mixed_pages_with_and_without_edits_or_says_why_not(harness_run):
+    """The mix without edits, then with edits made as an admin save makes them; the
+    edited event's summary is put back afterwards."""
+    results, _ = harness_run
+    tiny = results["scales"]["tiny"]
+    if shutil.which("wrk") is None or not os.environ.get("REDIS_URL"):
+        assert results["skipped"]["edit_load"]
+        return
+    measured = tiny["edit_load"]
+    (only_round,) = measured["rounds"]
+    assert only_round["without_edits"]["requests"] > 0
+    assert only_round["with_edits"]["requests"] > 0
+    assert only_round["with_edits"]["edits"] >= 1
+    assert only_round["with_edits"]["errors"] == only_round["with_edits"]["non_2xx"] == 0
+    assert {"home", "list", "timeline", "company"} <= set(measured["pages"])
+    targets = {check["target"] for check in results["targets"]}
+    assert any("0 requests over 1 s" in target for target in targets)
 
 
 def test_it_runs_ingestion_matching_and_dedupe_when_they_exist(harness_run):
