@@ -109,6 +109,8 @@ def _targets(client: Client) -> list[tuple[str, list[str]]]:
     for url in public_urls():
         names = set(COMMON_NAMES)
         response = client.get(url)
+        if response.streaming:  # read to the end, as a browser does: it holds a slot
+            b"".join(response.streaming_content)
         if "html" in response.headers.get("Content-Type", ""):
             parser = _Names()
             parser.feed(response.content.decode("utf-8", errors="replace"))
