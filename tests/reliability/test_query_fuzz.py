@@ -137,11 +137,11 @@ def _lengthen_a_timeline() -> None:
     import datetime as dt
 
     from controversies.models import Controversy
-    from controversies.timeline_pages import PAGE_SIZE, WHOLE_TIMELINE
+    from controversies.timeline_pages import WHOLE_TIMELINE
     from tests.scenarios import add_event
 
     case = Controversy.objects.order_by("pk").first()
-    for n in range(WHOLE_TIMELINE + PAGE_SIZE):
+    for n in range(WHOLE_TIMELINE + 1):  # one year, in two pages
         add_event(controversy=case, occurred_on=dt.date(2015, 1, 1) + dt.timedelta(days=5 * n))
 
 
