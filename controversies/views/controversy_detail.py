@@ -32,8 +32,8 @@ def controversy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actors = {a.slug: a for pairs in acted.values() for a in pairs}
     actor_options = sorted(actors.values(), key=lambda o: o.name.casefold())
 
-    # One controversy's timeline is small, so it is filtered here from the events already
-    # loaded for the overview: the page costs the same queries filtered or not.
+    # The filters run here on the events already loaded for the overview and the year
+    # navigation (a few hundred rows at most): the same queries filtered or not.
     notices = []
     kind = request.GET.get("kind", "").strip()
     if kind and kind not in kind_options:
