@@ -235,7 +235,7 @@ def _item(event: Event, controversy: Controversy, change: changes.EventChange) -
         event_id=event.pk,
         date=event.display_date,
         title=event.title,
-        url=_absolute(f"{controversy.get_absolute_url()}#event-{event.pk}"),
+        url=_absolute(event.url_on(controversy)),
         created=change.created,
         changed=list(change.changed_fields),
         sources=sources,

@@ -45,6 +45,7 @@ class PageResult:
     timings_ms: list[float]
     gc_full_collections: int
     gc_full_max_ms: float
+    bytes: int = 0  # the size of the page's body
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -76,6 +77,9 @@ def pick_pages() -> list[Page]:
     total = by_length.count()
     typical = by_length[int(total * 0.9)] if total else None
     slug = typical.slug if typical else "none"
+    # And the longest: the page whose size grows with the data unless the timeline is
+    # shown a part at a time.
+    longest = by_length.order_by("-n", "pk").first()
 
     def url(name: str, *args: str) -> str | None:
         try:
@@ -100,6 +104,7 @@ def pick_pages() -> list[Page]:
         ("list", listing),
         ("list_3_filters", listing and f"{listing}?{urlencode(filters)}"),
         ("timeline", url("controversies:controversy", slug)),
+        ("case_largest", longest and url("controversies:controversy", longest.slug)),
         ("company", top_company and url("controversies:organization", top_company.slug)),
         # Its shareholder record, which the company page loads with HTMX.
         (
@@ -246,6 +251,7 @@ def _measure(pages: list[Page], *, requests: int, warmup: int) -> list[PageResul
                 path=page.path,
                 status=response.status_code,
                 queries=queries,
+                bytes=len(response.content),
                 **summary(timings),
                 gc_full_collections=full.count,
                 gc_full_max_ms=round(full.longest_ms, 1),

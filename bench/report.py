@@ -28,6 +28,7 @@ def pages_table(results: dict) -> str:
             f"{name} queries",
             f"{name} req/s cached",
             f"{name} vs floor",
+            f"{name} HTML bytes",
         ]
     names: list[str] = []
     for scale in scales.values():
@@ -46,6 +47,7 @@ def pages_table(results: dict) -> str:
                 str(p["queries"]) if p else "-",
                 f"{load['requests_per_s']:.0f}" if load else "-",
                 f"{load['ratio'] * 100:.0f}%" if load and load.get("ratio") is not None else "-",
+                str(p["bytes"]) if p and "bytes" in p else "-",
             ]
         rows.append(row)
     return _table(headers, rows)

@@ -11,6 +11,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
 from controversies.models import Event
 
 
@@ -264,6 +267,21 @@ def timeline_overview(events: Sequence[Event], *, width: int = OVERVIEW_WIDTH) -
             spaced.append((x, year))
     ordered = [m.event for m in markers]
     return Overview(width, axis_y + 22, markers, spaced, axis_y, ordered[0], ordered[-1])
+
+
+def overview_links(overview: Overview, linked: set[int] | None) -> tuple[list[Marker], SafeString]:
+    """The overview's markers drawn as links to their events: those whose ids are in
+    ``linked``, or every one when it is None; and the others as plain dots, drawn as one
+    string (a long timeline has hundreds, and a template loop over them costs more than
+    the rest of the chart)."""
+    if linked is None:
+        return overview.markers, SafeString()
+    plain = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="5" class="marker group-{}"/>',
+        ((m.x, m.y, m.group) for m in overview.markers if m.event.pk not in linked),
+    )
+    return [m for m in overview.markers if m.event.pk in linked], plain
 
 
 def _years(start: dt.date, end: dt.date) -> Iterable[int]:

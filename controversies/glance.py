@@ -104,15 +104,6 @@ def _vote_lines(resolutions: list[ShareholderResolution]) -> list[VoteLine]:
     return lines
 
 
-def _distinct_sources(events: list[Event]) -> list[Source]:
-    """Each cited document once, in the order the timeline first cites it."""
-    seen: dict[int, Source] = {}
-    for event in events:
-        for citation in event.citation_list:
-            seen.setdefault(citation.source_id, citation.source)
-    return list(seen.values())
-
-
 def case_glance(
     controversy: Controversy,
     *,
@@ -120,8 +111,11 @@ def case_glance(
     resolutions: list[ShareholderResolution],
     campaigns: list[Campaign],
     coalitions: list[Coalition],
+    sources: list[Source],
+    source_count: int,
 ) -> Glance:
     """``events`` from selectors.timeline_events (every event, in date order);
+    ``sources`` and ``source_count`` from selectors.case_sources;
     ``campaigns`` and ``coalitions`` from the page's selectors, which annotate the demand
     counts and the number of members."""
     latest = events[-1] if events else None
@@ -135,7 +129,6 @@ def case_glance(
         met=sum(c.demands_met for c in campaigns),
         broken=sum(c.demands_broken for c in campaigns),
     )
-    sources = _distinct_sources(events)
     sections = [
         Section(anchor, label)
         for anchor, label, shown in (
@@ -157,7 +150,7 @@ def case_glance(
         awaiting_votes=len(resolutions) - len(votes),
         coalitions=coalitions,
         demands=demands,
-        sources=sources[:SOURCES_SHOWN],
-        source_count=len(sources),
+        sources=sources,
+        source_count=source_count,
         sections=sections,
     )

@@ -7,7 +7,17 @@ import datetime as dt
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -32,22 +42,46 @@ from controversies.models import (
 
 
 def timeline_events(controversy: Controversy) -> QuerySet[Event]:
-    """The controversy's events in date order with their actors and numbered sources, as
-    plain lists ``actor_list`` and ``citation_list`` (a long timeline read each relation
-    a few times per event, and each ``.all()`` built a new queryset), and ``also_on``:
-    the other controversies a shared event belongs to."""
-    return controversy.events.order_by("occurred_on", "id").prefetch_related(
+    """The controversy's events in date order: enough for the overview and the year
+    navigation. The events a page shows get the rest with timeline_details()."""
+    return controversy.events.order_by("occurred_on", "id")
+
+
+class Actor(NamedTuple):
+    slug: str
+    name: str
+
+
+def timeline_actors(controversy: Controversy) -> dict[int, list[Actor]]:
+    """Who acted in each of the controversy's events, by event id, as plain pairs: the
+    actor filter needs them for every event, not whole rows."""
+    actors: dict[int, list[Actor]] = {}
+    rows = EventActor.objects.filter(event__controversies=controversy).order_by("id")
+    for event_id, slug, name in rows.values_list(
+        "event_id", "organization__slug", "organization__name"
+    ):
+        actors.setdefault(event_id, []).append(Actor(slug, name))
+    return actors
+
+
+def timeline_details(controversy: Controversy, events: list[Event]) -> None:
+    """Adds to ``events`` (from timeline_events) their actors as ``actor_list``, their
+    numbered sources as ``citation_list`` (plain lists: the template reads each a few
+    times per event) and ``also_on``, the other controversies a shared event belongs to:
+    three queries, however many events are shown."""
+    prefetch_related_objects(
+        events,
+        Prefetch(
+            "event_actors",
+            queryset=EventActor.objects.select_related("organization").order_by("id"),
+            to_attr="actor_list",
+        ),
         Prefetch(
             "controversies",
             queryset=Controversy.objects.exclude(pk=controversy.pk)
             .only("id", "slug", "title")
             .order_by("title"),
             to_attr="also_on",
-        ),
-        Prefetch(
-            "event_actors",
-            queryset=EventActor.objects.select_related("organization").order_by("id"),
-            to_attr="actor_list",
         ),
         Prefetch(
             "citations",
@@ -59,6 +93,18 @@ def timeline_events(controversy: Controversy) -> QuerySet[Event]:
             to_attr="citation_list",
         ),
     )
+
+
+def case_sources(controversy: Controversy, shown: int) -> tuple[list[Source], int]:
+    """Each document the controversy's timeline cites, once, in the order the timeline
+    first cites it: the first ``shown`` of them, and how many there are in all."""
+    order = EventSource.objects.filter(event__controversies=controversy).order_by(
+        "event__occurred_on", "event_id", "position", "id"
+    )
+    ids = list(dict.fromkeys(order.values_list("source_id", flat=True)))
+    first = ids[:shown]
+    rows = Source.objects.select_related("archive_status").in_bulk(first)
+    return [rows[pk] for pk in first if pk in rows], len(ids)
 
 
 def controversy_get(slug: str) -> Controversy:

@@ -10,6 +10,7 @@ feedparser) see the citations without opening the page.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -47,6 +48,9 @@ class EventAtomFeed(Atom1Feed):
             handler.addQuickElement("link", "", attrs)
 
 
+_EVENT_QUERY = re.compile(r"\?event=\d+#")
+
+
 class _EventFeed(Feed):
     feed_type = EventAtomFeed
 
@@ -80,8 +84,14 @@ class _EventFeed(Feed):
         # elsewhere to the event's home (Event.home).
         return item.url_on(getattr(item, "feed_controversy", None))
 
-    # No item_guid: the entry's <id> is then its absolute link, which is unique per event
-    # (Atom wants an IRI there, not a bare token).
+    # No item_guid: the entry's <id> is its absolute link, which is unique per event (Atom
+    # wants an IRI there, not a bare token), less the ``?event=`` query that links gained
+    # for long timelines, so the ids readers already hold stay the same.
+    def get_feed(self, obj: object, request: HttpRequest) -> EventAtomFeed:
+        feed = super().get_feed(obj, request)
+        for entry in feed.items:
+            entry["unique_id"] = _EVENT_QUERY.sub("#", entry["unique_id"])
+        return feed
 
     def item_pubdate(self, item: Event) -> dt.datetime:
         return dt.datetime.combine(item.occurred_on, dt.time.min, tzinfo=dt.UTC)

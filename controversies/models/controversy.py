@@ -245,9 +245,11 @@ class Event(ChoiceLabels, models.Model):
         return linked[0] if linked else None
 
     def url_on(self, controversy: Controversy | None = None) -> str:
-        """The event's anchor on ``controversy``'s page (its home when not given)."""
+        """The link to the event on ``controversy``'s page (its home when not given): the
+        query names the event, so a long timeline opens on the part that holds it
+        (controversies.timeline_pages), and the anchor scrolls to it."""
         target = controversy or self.home
-        return f"{target.get_absolute_url()}#event-{self.pk}" if target else ""
+        return f"{target.get_absolute_url()}?event={self.pk}#event-{self.pk}" if target else ""
 
     def clean(self) -> None:
         if self.occurred_on and self.occurred_on_precision:

@@ -107,7 +107,9 @@ def citing_events() -> Prefetch:
 
 
 def _event_anchor(slug: str | None, event_id: int) -> str:
-    return f"{reverse('controversies:controversy', args=[slug])}#event-{event_id}" if slug else ""
+    # The query names the event so a long timeline opens on its part (timeline_pages).
+    url = reverse("controversies:controversy", args=[slug]) if slug else ""
+    return f"{url}?event={event_id}#event-{event_id}" if slug else ""
 
 
 def _source_context(source: Source) -> tuple[str, str]:

@@ -77,7 +77,10 @@ def test_it_mails_a_new_event_with_its_date_source_and_links(relay):
         assert "New event" in body
         assert "The vote, reported" in body
     found = links(html)
-    assert f"https://tracker.example/controversies/{case.slug}/#event-{event.pk}" in found
+    assert (
+        f"https://tracker.example/controversies/{case.slug}/?event={event.pk}#event-{event.pk}"
+        in found
+    )
     assert "https://news.example/vote" in found
     assert "https://news.example/vote" in text
     # No tracking: every link goes straight to the site or to the source itself.

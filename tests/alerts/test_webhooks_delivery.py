@@ -71,7 +71,8 @@ def test_it_posts_one_signed_payload_per_new_event_and_per_change(
     assert payload["event"]["title"] == "ACLU test matches 28 members of Congress"
     assert payload["event"]["date"] == "2018-05-22"
     assert payload["event"]["url"] == (
-        f"https://tracker.example.org{amazon_case.get_absolute_url()}#event-{event.pk}"
+        f"https://tracker.example.org{amazon_case.get_absolute_url()}?event={event.pk}"
+        f"#event-{event.pk}"
     )
     assert payload["event"]["controversies"] == [
         {

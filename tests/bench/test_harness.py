@@ -53,7 +53,8 @@ def _ingestion_pipeline() -> bool:
 def test_it_measures_every_page_with_its_queries(harness_run):
     results, table = harness_run
     pages = {p["name"]: p for p in results["scales"]["tiny"]["pages"]}
-    assert "floor" in pages and "timeline" in pages
+    assert "floor" in pages and "timeline" in pages and "case_largest" in pages
+    assert pages["case_largest"]["bytes"] > 1000
     for name, page in pages.items():
         assert page["status"] == 200, name
         # A search of only excluded words is answered without running it (no query).
@@ -65,6 +66,8 @@ def test_it_measures_every_page_with_its_queries(harness_run):
         assert page["p95_ms"] <= page["p99_ms"] <= round(max(page["timings_ms"]), 2)
         assert page["gc_full_collections"] >= 0
     assert "| floor" in table and "targets hold" in table and "tiny p99 ms" in table
+    assert "HTML bytes" in table
+    assert any(c["target"].startswith("case_largest HTML < 150 KB") for c in results["targets"])
     verdicts = {c["verdict"] for c in results["targets"]}
     assert verdicts <= {"PASS", "FAIL", "N/A"} and results["targets"]
     # Every page but the floor has its p99 check; 15 samples are too few to judge one.
@@ -225,3 +228,26 @@ def test_a_pages_p99_is_judged_over_enough_samples_against_twice_its_target():
     assert slow["search_common p95 <= 150 ms at large"] == ("60.0 ms", "PASS")
     few = checks([turn(10, 400)] * 3)[target]
     assert few == ("400.0 ms (30 samples, fewer than 200)", "N/A")
+
+
+def test_the_longest_case_is_held_to_its_size_and_not_to_the_small_scales_p50():
+    """GIVEN the longest case of each scale (a different case, a different length)
+    WHEN the targets are checked THEN its HTML size is judged at the large scale and the
+    p50 ratio between the scales is not."""
+    from bench.targets import evaluate
+
+    def page(p50: float, size: int) -> dict:
+        return {
+            "name": "case_largest",
+            "status": 200,
+            "queries": 16,
+            "p50_ms": p50,
+            "p95_ms": p50,
+            "bytes": size,
+        }
+
+    scales = {"small": {"pages": [page(20, 90_000)]}, "large": {"pages": [page(60, 160_000)]}}
+    checks = {c.target: c for c in evaluate({"scales": scales})}
+    size = checks["case_largest HTML < 150 KB at large"]
+    assert (size.measured, size.verdict) == ("156 KB", "FAIL")
+    assert checks["case_largest p50 large/small <= 1.5"].verdict == "N/A"

@@ -44,7 +44,7 @@ def test_it_is_on_both_timelines_and_each_links_the_other(client, shared):
         html = client.get(here.get_absolute_url()).content.decode()
         assert html.count(f"<h4>{LETTER}</h4>") == 1
         assert "Also on the timeline of" in html
-        assert f'href="{other.get_absolute_url()}#event-{letter.pk}"' in html
+        assert f'href="{other.get_absolute_url()}?event={letter.pk}#event-{letter.pk}"' in html
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_pages_that_gather_events_list_it_once_with_both_cases(client, shared, u
     police, ice, letter = shared
     html = client.get(url).content.decode()
     assert html.count(LETTER) == 1
-    assert f'href="{police.get_absolute_url()}#event-{letter.pk}"' in html
+    assert f'href="{police.get_absolute_url()}?event={letter.pk}#event-{letter.pk}"' in html
     if url == "/":
         assert ice.title in html  # the home page's short list names every case
     else:
@@ -78,7 +78,7 @@ def test_feeds_carry_one_entry_naming_both_cases(client, shared, feed):
 def test_a_controversy_feed_links_to_its_own_timeline(client, shared):
     _police, ice, letter = shared
     xml = client.get(f"/feeds/controversies/{ice.slug}/").content.decode()
-    assert f"{ice.get_absolute_url()}#event-{letter.pk}" in xml
+    assert f"{ice.get_absolute_url()}?event={letter.pk}#event-{letter.pk}" in xml
 
 
 def test_the_api_lists_it_once_with_every_controversy(client, shared):

@@ -28,7 +28,7 @@ def test_it_lists_the_latest_events_newest_first(client, world):
     assert latest.index("Researchers catalogue wrong election answers") < latest.index(
         "Moratorium extended until further notice"
     )
-    assert "/controversies/chatbot-falsehoods/#event-" in latest
+    assert "/controversies/chatbot-falsehoods/?event=" in latest
 
 
 def test_it_ranks_the_most_active_controversies(client, world):

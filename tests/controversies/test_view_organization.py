@@ -86,7 +86,7 @@ def test_it_shows_an_advocacy_groups_campaigns_coalitions_and_events(client):
     assert case.coalition.get_absolute_url() in html and "joined 15 Jan 2019" in html
     assert "ACLU shows Amazon is pitching Rekognition to police" in html
     assert "(author or publisher; in <a href=" in html
-    assert f"{case.controversy.get_absolute_url()}#event-" in html
+    assert f"{case.controversy.get_absolute_url()}?event=" in html
     assert "Response record" not in html  # not aimed at, so no scorecard
     # A company is not listed as taking part in the controversies aimed at it.
     assert "Controversies Amazon took part in" not in client.get(_url("amazon")).content.decode()

@@ -43,7 +43,7 @@ def test_it_makes_the_rekognition_case_the_top_result(client):
     assert first_group.hits[0].url == case.controversy.get_absolute_url()
     assert case.rekognition.get_absolute_url() in groups["products"]
     assert any(
-        url.startswith(case.controversy.get_absolute_url() + "#event-") for url in groups["events"]
+        url.startswith(case.controversy.get_absolute_url() + "?event=") for url in groups["events"]
     )
     assert "<mark>Rekognition</mark>" in response.content.decode()
 
@@ -58,7 +58,7 @@ def test_it_finds_organisations_and_sources(client):
     ]
     html = client.get(URL, {"q": "pressure mounts"}).content.decode()
     # A source links to the case that cites it.
-    assert case.controversy.get_absolute_url() + "#event-" in html
+    assert case.controversy.get_absolute_url() + "?event=" in html
 
 
 def test_it_serves_the_results_fragment_to_htmx(client):

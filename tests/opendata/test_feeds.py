@@ -48,8 +48,10 @@ def test_it_gives_each_entry_a_title_date_summary_link_and_sources(client, world
         "<p>26 July 2018. The ACLU&#x27;s test matched lawmakers to mugshots.</p>"
     )
     assert '<a href="https://www.aclu.org/letter">ACLU letter to Amazon</a>' in entry.summary
-    assert entry.link == f"http://testserver/controversies/amazon-rekognition/#event-{event.pk}"
-    assert entry.id == entry.link
+    link = f"http://testserver/controversies/amazon-rekognition/?event={event.pk}#event-{event.pk}"
+    assert entry.link == link
+    # The entry's id is the address it had before links named the event in the query.
+    assert entry.id == link.replace(f"?event={event.pk}", "")
     related = [link for link in entry.links if link.rel == "related"]
     assert [(link.href, link.title) for link in related] == [
         ("https://www.aclu.org/blog/rekognition-test", "28 members of Congress"),

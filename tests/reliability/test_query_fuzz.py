@@ -44,6 +44,7 @@ COMMON_NAMES = [
     "offset",
     "cursor",
     "year",
+    "event",
     "status",
     "company",
     "topic",
@@ -128,7 +129,22 @@ def _targets(client: Client) -> list[tuple[str, list[str]]]:
 def targets(settings):
     settings.API_RATE_LIMIT = ""
     seed_site()
+    _lengthen_a_timeline()
     return _targets(Client())
+
+
+def _lengthen_a_timeline() -> None:
+    """One case long enough to be shown a year at a time, so its year, page and event
+    links are among the parameters fuzzed."""
+    import datetime as dt
+
+    from controversies.models import Controversy
+    from controversies.timeline_pages import WHOLE_TIMELINE
+    from tests.scenarios import add_event
+
+    case = Controversy.objects.order_by("pk").first()
+    for n in range(WHOLE_TIMELINE + 1):  # one year, in two pages
+        add_event(controversy=case, occurred_on=dt.date(2015, 1, 1) + dt.timedelta(days=5 * n))
 
 
 def cut_short(response) -> str | None:
