@@ -36,13 +36,12 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bench.celery_worker import Worker
 from bench.load import Gunicorn, default_workers
-from bench.memory import children, die_with_parent
 
 CONNECTIONS = 32
 # The pages visitors load most, one of each kind (names from bench.pages.pick_pages).
@@ -95,41 +94,6 @@ end
 """
 _RESULT = re.compile(r"EDIT_LOAD (.*)")
 _RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
-
-
-class CeleryWorker:
-    """A Celery worker on this run's queue, as production runs one beside the site."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> CeleryWorker:
-        command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1",
-            "--pool=prefork", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
-            "--without-heartbeat", f"--hostname={QUEUE}@%h", f"--queues={QUEUE}",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,  # noqa: PLW1509
-        )
-        deadline = time.monotonic() + 60
-        while not children(self.process.pid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def wrk(base_url: str, paths: list[str], seconds: int, script: str) -> dict:
@@ -245,7 +209,10 @@ def measure(seconds: int, every: float, rounds: int) -> dict:
         script = str(Path(directory) / "edit_load.lua")
         Path(script).write_text(EDIT_LOAD_LUA)
         try:
-            with CeleryWorker(env), Gunicorn(env, workers) as server:
+            with (
+                Worker(env, app="config", queue=QUEUE, concurrency=1),
+                Gunicorn(env, workers) as server,
+            ):
                 _warm(server.base_url, paths, workers)
                 for _ in range(rounds):
                     quiet = wrk(server.base_url, paths, seconds, script)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from multiprocessing import Pool
 from django.db import connection
 
 from bench import ingest_steps
-from bench.memory import children, die_with_parent, peak_rss_mb, rss_mb
+from bench.celery_worker import Worker
 from bench.site import ENTITY_NAMES, LoopbackSite, article_html
 
 CONCURRENCY = 2
@@ -98,53 +97,6 @@ def in_rounds(numbers: list[int], rounds: int) -> list[list[int]]:
         cuts.append(numbers[start:stop])
         start = stop
     return cuts
-
-
-class Worker:
-    """``celery worker`` as an operator runs it, stopped with its pool on exit."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Worker:
-        command = [
-            sys.executable, "-m", "celery", "-A", "bench.ingest_steps", "worker",
-            f"--concurrency={CONCURRENCY}", "--pool=prefork", "--loglevel=WARNING",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-            f"--hostname=bench-{os.getpid()}@%h", f"--queues={QUEUE}",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,  # noqa: PLW1509
-        )
-        deadline = time.monotonic() + 60
-        while len(self.pool_pids()) < CONCURRENCY and time.monotonic() < deadline:
-            time.sleep(0.2)
-        return self
-
-    def pool_pids(self) -> list[int]:
-        return children(self.process.pid) if self.process else []
-
-    def peak_mb(self) -> float:
-        peaks = [peak_rss_mb(pid) for pid in self.pool_pids()]
-        return round(max((p for p in peaks if p), default=0.0), 1)
-
-    def rss_mb(self) -> float:
-        sizes = [rss_mb(pid) for pid in self.pool_pids()]
-        return round(max((s for s in sizes if s), default=0.0), 1)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def _enqueue(site: LoopbackSite, numbers) -> list[int]:
@@ -285,7 +237,7 @@ def _timed_run(
     measured: dict[str, list[dict]] = {label: [] for label in timed}
     ids: dict[str, list[int]] = {label: [] for label in timed}
     memory = {}
-    with Worker(env) as worker:
+    with Worker(env, app="bench.ingest_steps", queue=QUEUE, concurrency=CONCURRENCY) as worker:
         warmup = _enqueue(site, list(range(1_000_000, 1_000_000 + WARMUP)))
         _wait_done(warmup, timeout=300)
         cuts = {label: in_rounds(list(pages), rounds) for label, pages in timed.items()}
