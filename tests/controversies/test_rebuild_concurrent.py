@@ -26,22 +26,21 @@ STUCK = 30
 
 
 class HeldRecount:
-    """facets._compute, counting each recount of every controversy and holding the first
-    until ``release``."""
+    """facets._build_index, counting each build of the index over every controversy
+    (the recount an edit makes necessary) and holding the first until ``go_on``."""
 
     def __init__(self, monkeypatch) -> None:
-        self.real = facets._compute
+        self.real = facets._build_index
         self.recounts = 0
         self.started, self.go_on = threading.Event(), threading.Event()
-        monkeypatch.setattr(facets, "_compute", self)
+        monkeypatch.setattr(facets, "_build_index", self)
 
-    def __call__(self, queryset):
-        if queryset is None:
-            self.recounts += 1
-            if self.recounts == 1:
-                self.started.set()
-                assert self.go_on.wait(STUCK)
-        return self.real(queryset)
+    def __call__(self):
+        self.recounts += 1
+        if self.recounts == 1:
+            self.started.set()
+            assert self.go_on.wait(STUCK)
+        return self.real()
 
 
 def first_visitor(path: str) -> tuple[threading.Thread, dict]:
