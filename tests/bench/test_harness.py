@@ -243,6 +243,8 @@ def test_the_longest_case_is_held_to_its_size_and_not_to_the_small_scales_p50():
             "queries": 16,
             "p50_ms": p50,
             "p95_ms": p50,
+            "p99_ms": p50,
+            "samples": 210,
             "bytes": size,
         }
 
